@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * The app's configuration, read and validated once. Nothing else reads `process.env`
+ * (except `NEXT_PUBLIC_*` flags, which Next inlines at build time and are read where used).
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional(),
+  /** The API server as the Next server reaches it. */
+  BACKEND_URL: z.url().default('http://127.0.0.1:8080'),
+  /** The API server as the browser reaches it (defaults to BACKEND_URL). */
+  PUBLIC_BACKEND_URL: z.url().optional(),
+  /** Server-side reissue happens when the access token expires within this many seconds. */
+  SESSION_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /** Upper bound for one call to the API's /auth/reissue from the Next server. */
+  BACKEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+});
+
+export type AppConfig = z.infer<typeof schema> & { publicBackendUrl: string };
+
+let cached: AppConfig | undefined;
+
+export function config(): AppConfig {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  cached = { ...parsed.data, publicBackendUrl: parsed.data.PUBLIC_BACKEND_URL ?? parsed.data.BACKEND_URL };
+  return cached;
+}
+
+/**
+ * The secret that encrypts session cookies and seals reissue tickets. Read lazily so that
+ * `next build` needs no secret; a production server without one refuses every auth request.
+ */
+export function authSecret(): string {
+  const secret = config().NEXTAUTH_SECRET;
+  if (!secret) {
+    throw new Error(
+      'NEXTAUTH_SECRET is not set. In development start the app with `npm run dev`, which ' +
+        'generates one; in production set NEXTAUTH_SECRET to 32+ random characters ' +
+        '(e.g. `openssl rand -base64 32`).',
+    );
+  }
+  return secret;
+}

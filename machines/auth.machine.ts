@@ -1,0 +1,228 @@
+import { assign, fromPromise, setup } from 'xstate';
+import type { AuthError, ClientSession, ReissueResult } from './auth.types';
+
+export interface AuthContext {
+  accessToken: string | null;
+  /** Epoch milliseconds. */
+  accessTokenExpiresAt: number | null;
+  /** When this client received the current token; the proactive margin is a share of its lifetime. */
+  accessTokenReceivedAt: number | null;
+  user: ClientSession['user'] | null;
+  /** Sealed ticket from the last reissue, consumed by `persistSession`. */
+  ticket: string | null;
+  /** The last failure; kept until a reissue succeeds or a new session arrives. */
+  error: AuthError | null;
+  /** Transient failures in a row; drives the backed-off proactive retry. */
+  retryAttempt: number;
+  reissueCount: number;
+  coalescedCount: number;
+}
+
+export type AuthEvent =
+  | { type: 'SESSION_UPDATE'; session: ClientSession | null }
+  | { type: 'TOKEN_REJECTED'; token: string }
+  | { type: 'SIGN_OUT' }
+  /** A person asked to try a failed reissue again now. */
+  | { type: 'RETRY' };
+
+export interface ReissueInput {
+  accessToken: string | null;
+}
+
+export const PROACTIVE_MARGIN_MAX_MS = 60_000;
+export const REISSUE_TIMEOUT_MS = 10_000;
+export const RETRY_BASE_MS = 1_000;
+export const RETRY_MAX_ATTEMPTS = 5;
+
+const emptySession = {
+  accessToken: null,
+  accessTokenExpiresAt: null,
+  accessTokenReceivedAt: null,
+  user: null,
+  ticket: null,
+} as const;
+
+/** Milliseconds from `now` until the proactive reissue: the margin is min(60 s, lifetime / 4), minus up to 10 % jitter. */
+export function proactiveDelay(context: AuthContext, now: number, random: number): number {
+  if (context.error && context.retryAttempt > 0) {
+    return RETRY_BASE_MS * 2 ** (context.retryAttempt - 1);
+  }
+  const expiresAt = context.accessTokenExpiresAt ?? now;
+  const lifetime = Math.max(0, expiresAt - (context.accessTokenReceivedAt ?? now));
+  const margin = Math.min(PROACTIVE_MARGIN_MAX_MS, lifetime / 4);
+  const jitter = margin * 0.1 * random;
+  return Math.max(0, Math.round(expiresAt - now - margin - jitter));
+}
+
+export const authMachine = setup({
+  types: {
+    context: {} as AuthContext,
+    events: {} as AuthEvent,
+  },
+  actors: {
+    reissue: fromPromise<ReissueResult, ReissueInput>(async () => {
+      throw new Error('authMachine: provide the `reissue` actor');
+    }),
+  },
+  actions: {
+    /** signIn('credentials', { reissue: ticket, redirect: false }); provided by lib/. */
+    persistSession: () => {},
+    /** Ends the session on the server and the API; provided by lib/. */
+    signOut: () => {},
+    adoptSession: assign(({ event }) => {
+      if (event.type !== 'SESSION_UPDATE' || !event.session) return {};
+      return {
+        accessToken: event.session.accessToken,
+        accessTokenExpiresAt: event.session.accessTokenExpiresAt,
+        accessTokenReceivedAt: Date.now(),
+        user: event.session.user,
+        ticket: null,
+        error: null,
+        retryAttempt: 0,
+      };
+    }),
+    adoptReissued: assign(({ context }, output: ReissueResult) => ({
+      accessToken: output.accessToken,
+      accessTokenExpiresAt: output.accessTokenExpiresAt,
+      accessTokenReceivedAt: Date.now(),
+      user: output.user,
+      ticket: output.reissue,
+      error: null,
+      retryAttempt: 0,
+      reissueCount: context.reissueCount + 1,
+    })),
+    recordTransientError: assign(({ context }, error: AuthError) => ({
+      error,
+      retryAttempt: context.retryAttempt + 1,
+    })),
+    /** Keeps the dead token so a stale SESSION_UPDATE carrying it cannot revive the session. */
+    recordExpired: assign((_, error: AuthError) => ({ ticket: null, error })),
+    countCoalesced: assign(({ context }) => ({ coalescedCount: context.coalescedCount + 1 })),
+    clearSession: assign({ ...emptySession, error: null, retryAttempt: 0 }),
+  },
+  guards: {
+    hasSession: ({ event }) => event.type === 'SESSION_UPDATE' && event.session !== null,
+    hasNoSession: ({ event }) => event.type === 'SESSION_UPDATE' && event.session === null,
+    isNewerSession: ({ context, event }) =>
+      event.type === 'SESSION_UPDATE' &&
+      event.session !== null &&
+      event.session.accessToken !== context.accessToken &&
+      (event.session.user.id !== context.user?.id ||
+        event.session.accessTokenExpiresAt >= (context.accessTokenExpiresAt ?? 0)),
+    isCurrentToken: ({ context, event }) =>
+      event.type === 'TOKEN_REJECTED' && event.token === context.accessToken,
+    isRefreshTokenDead: (_, error: AuthError) => error.code === 'SESSION_EXPIRED',
+    canRetry: ({ context }) => context.retryAttempt < RETRY_MAX_ATTEMPTS,
+  },
+  delays: {
+    refreshDue: ({ context }) => proactiveDelay(context, Date.now(), Math.random()),
+    reissueTimeout: REISSUE_TIMEOUT_MS,
+  },
+}).createMachine({
+  id: 'auth',
+  initial: 'signedOut',
+  context: {
+    ...emptySession,
+    error: null,
+    retryAttempt: 0,
+    reissueCount: 0,
+    coalescedCount: 0,
+  },
+  on: {
+    SIGN_OUT: { target: '.signedOut', actions: ['signOut', 'clearSession'] },
+  },
+  states: {
+    signedOut: {
+      on: {
+        SESSION_UPDATE: { guard: 'hasSession', target: 'authenticated', actions: 'adoptSession' },
+      },
+    },
+    authenticated: {
+      initial: 'active',
+      states: {
+        active: {},
+        refreshed: { entry: 'persistSession' },
+      },
+      after: {
+        refreshDue: { guard: 'canRetry', target: 'refreshing' },
+      },
+      on: {
+        TOKEN_REJECTED: { guard: 'isCurrentToken', target: 'refreshing' },
+        RETRY: { target: 'refreshing' },
+        SESSION_UPDATE: [
+          { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
+          {
+            guard: 'isNewerSession',
+            target: 'authenticated',
+            reenter: true,
+            actions: 'adoptSession',
+          },
+        ],
+      },
+    },
+    refreshing: {
+      invoke: {
+        id: 'reissue',
+        src: 'reissue',
+        input: ({ context }) => ({ accessToken: context.accessToken }),
+        onDone: {
+          target: 'authenticated.refreshed',
+          actions: { type: 'adoptReissued', params: ({ event }) => event.output },
+        },
+        onError: [
+          {
+            guard: { type: 'isRefreshTokenDead', params: ({ event }) => toAuthError(event.error) },
+            target: 'expired',
+            actions: { type: 'recordExpired', params: ({ event }) => toAuthError(event.error) },
+          },
+          {
+            target: 'authenticated',
+            actions: {
+              type: 'recordTransientError',
+              params: ({ event }) => toAuthError(event.error),
+            },
+          },
+        ],
+      },
+      after: {
+        reissueTimeout: {
+          target: 'authenticated',
+          actions: {
+            type: 'recordTransientError',
+            params: { code: 'REISSUE_UNAVAILABLE', message: 'Reissue timed out' },
+          },
+        },
+      },
+      on: {
+        TOKEN_REJECTED: { actions: 'countCoalesced' },
+        SESSION_UPDATE: { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
+      },
+    },
+    expired: {
+      on: {
+        SESSION_UPDATE: [
+          { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
+          { guard: 'isNewerSession', target: 'authenticated', actions: 'adoptSession' },
+        ],
+      },
+    },
+  },
+});
+
+/** The token a request may carry now: only while authenticated, never while refreshing or expired. */
+export function usableToken(snapshot: {
+  matches: (state: 'authenticated') => boolean;
+  context: AuthContext;
+}): string | null {
+  return snapshot.matches('authenticated') ? snapshot.context.accessToken : null;
+}
+
+/** Errors from the `reissue` actor carry a `code`; anything else is treated as transient. */
+export function toAuthError(error: unknown): AuthError {
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return code === 'SESSION_EXPIRED'
+    ? { code, message }
+    : { code: 'REISSUE_UNAVAILABLE', message };
+}
