@@ -7,6 +7,8 @@ import { z } from 'zod';
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional(),
+  /** The app's public URL; an https URL switches session cookies to `__Secure-` names. */
+  NEXTAUTH_URL: z.url().optional(),
   /** The API server as the Next server reaches it. */
   BACKEND_URL: z.url().default('http://127.0.0.1:8080'),
   /** The API server as the browser reaches it (defaults to BACKEND_URL). */
@@ -17,7 +19,10 @@ const schema = z.object({
   BACKEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
 
-export type AppConfig = z.infer<typeof schema> & { publicBackendUrl: string };
+export type AppConfig = z.infer<typeof schema> & {
+  publicBackendUrl: string;
+  secureCookies: boolean;
+};
 
 let cached: AppConfig | undefined;
 
@@ -27,7 +32,11 @@ export function config(): AppConfig {
   if (!parsed.success) {
     throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
   }
-  cached = { ...parsed.data, publicBackendUrl: parsed.data.PUBLIC_BACKEND_URL ?? parsed.data.BACKEND_URL };
+  cached = {
+    ...parsed.data,
+    publicBackendUrl: parsed.data.PUBLIC_BACKEND_URL ?? parsed.data.BACKEND_URL,
+    secureCookies: parsed.data.NEXTAUTH_URL?.startsWith('https://') ?? false,
+  };
   return cached;
 }
 

@@ -1,0 +1,29 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { reissueOnce } from '@/lib/auth/reissue-server';
+import { isSameOriginAuthRequest } from '@/lib/auth/same-origin';
+import { readSession } from '@/lib/auth/session-cookie';
+import { sealTicket } from '@/lib/auth/ticket';
+
+const noStore = { 'cache-control': 'no-store' };
+
+/** Rotates the session's refresh token and hands the browser the new access token plus a sealed ticket. */
+export async function POST(req: NextRequest) {
+  if (!isSameOriginAuthRequest(req)) {
+    return NextResponse.json({ error: 'FORBIDDEN' }, { status: 403, headers: noStore });
+  }
+  const session = await readSession(req.cookies);
+  if (!session?.sub) {
+    return NextResponse.json({ error: 'SESSION_EXPIRED' }, { status: 401, headers: noStore });
+  }
+  const result = await reissueOnce(session.refreshToken);
+  if (!result.ok) {
+    const status = result.code === 'SESSION_EXPIRED' ? 401 : 503;
+    return NextResponse.json({ error: result.code }, { status, headers: noStore });
+  }
+  const { accessToken, accessTokenExpiresAt, user } = result.tokens;
+  const reissue = await sealTicket(session.sub, result.tokens);
+  return NextResponse.json(
+    { accessToken, accessTokenExpiresAt, user, reissue },
+    { headers: noStore },
+  );
+}

@@ -1,0 +1,32 @@
+import type { SessionUser } from '@/machines/auth.types';
+
+declare module 'next-auth' {
+  /** What `useSession()` and `/api/auth/session` expose: never the refresh token. */
+  interface Session {
+    accessToken: string;
+    accessTokenExpiresAt: number;
+    user: SessionUser;
+  }
+
+  /** What `authorize()` returns: the user plus the API's token pair. */
+  interface User {
+    id: string;
+    user: SessionUser;
+    accessToken: string;
+    accessTokenExpiresAt: number;
+    refreshToken: string;
+    refreshTokenExpiresAt: number;
+  }
+}
+
+declare module 'next-auth/jwt' {
+  /** The encrypted session cookie's content. Only the Next server can read it. */
+  interface JWT {
+    sub?: string;
+    user: SessionUser;
+    accessToken: string;
+    accessTokenExpiresAt: number;
+    refreshToken: string;
+    refreshTokenExpiresAt: number;
+  }
+}

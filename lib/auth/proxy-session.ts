@@ -1,0 +1,68 @@
+import 'server-only';
+import { NextResponse, type NextRequest } from 'next/server';
+import { config } from '@/lib/config';
+import { reissueOnce } from './reissue-server';
+import {
+  clearedSessionCookies,
+  readSession,
+  sessionCookies,
+  withTokens,
+  type SetCookie,
+} from './session-cookie';
+
+const PUBLIC_PAGES = new Set(['/signin', '/signup']);
+
+export function signInUrl(req: NextRequest): URL {
+  const url = new URL('/signin', req.url);
+  url.searchParams.set('callbackUrl', `${req.nextUrl.pathname}${req.nextUrl.search}`);
+  return url;
+}
+
+function isApi(req: NextRequest): boolean {
+  return req.nextUrl.pathname.startsWith('/api/');
+}
+
+function applyCookies(response: NextResponse, cookies: SetCookie[]): NextResponse {
+  for (const { name, value, options } of cookies) response.cookies.set(name, value, options);
+  return response;
+}
+
+/**
+ * Server-side proactive reissue. When the session's access token expires within the margin,
+ * reissue once (shared with concurrent requests) and write the new cookie on the response
+ * and on the forwarded request, so Server Components in this same request read the new token.
+ */
+export async function proxySession(req: NextRequest): Promise<NextResponse> {
+  const session = await readSession(req.cookies);
+  if (!session) {
+    const mustSignIn = !isApi(req) && !PUBLIC_PAGES.has(req.nextUrl.pathname);
+    return mustSignIn ? NextResponse.redirect(signInUrl(req)) : NextResponse.next();
+  }
+
+  const marginMs = config().SESSION_REFRESH_MARGIN_SECONDS * 1000;
+  if (session.accessTokenExpiresAt - Date.now() > marginMs) return NextResponse.next();
+
+  const result = await reissueOnce(session.refreshToken);
+  if (result.ok) {
+    const cookies = await sessionCookies(req.cookies, withTokens(session, result.tokens));
+    for (const { name, value, options } of cookies) {
+      if (options.maxAge === 0) req.cookies.delete(name);
+      else req.cookies.set(name, value);
+    }
+    return applyCookies(NextResponse.next({ request: { headers: req.headers } }), cookies);
+  }
+
+  if (result.code === 'SESSION_EXPIRED') {
+    const cleared = clearedSessionCookies(req.cookies);
+    if (isApi(req)) {
+      return applyCookies(NextResponse.json({ error: 'SESSION_EXPIRED' }, { status: 401 }), cleared);
+    }
+    const url = signInUrl(req);
+    url.searchParams.set('reason', 'expired');
+    return applyCookies(NextResponse.redirect(url), cleared);
+  }
+
+  // Transient: let the request through; serverAuth reports ReissueUnavailableError if it matters.
+  console.warn(`[auth] proxy reissue unavailable: ${result.reason}`);
+  return NextResponse.next();
+}

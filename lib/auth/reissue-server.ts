@@ -1,0 +1,42 @@
+import 'server-only';
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { backend, type BackendResult } from './backend';
+import type { TokenPair } from '@/lib/validations/auth';
+
+export type ServerReissueResult =
+  | { ok: true; tokens: TokenPair }
+  | { ok: false; code: 'SESSION_EXPIRED' | 'REISSUE_UNAVAILABLE'; reason: string };
+
+/**
+ * Single flight per refresh token within this process: concurrent requests carrying the same
+ * (possibly just rotated) refresh token share one call to the API, and requests that arrive
+ * shortly after reuse its result instead of replaying the rotated token. Bounded in size and
+ * time; across processes the API's reuse grace window does the same job.
+ */
+const inFlight = new LRUCache<string, Promise<ServerReissueResult>>({ max: 1_000, ttl: 5_000 });
+
+export function reissueOnce(refreshToken: string): Promise<ServerReissueResult> {
+  const key = createHash('sha256').update(refreshToken).digest('base64url');
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = backend.reissue(refreshToken).then(toResult);
+    inFlight.set(key, pending);
+    // Transient failures are not worth remembering: the next request may succeed.
+    void pending.then((result) => {
+      if (!result.ok && result.code === 'REISSUE_UNAVAILABLE') inFlight.delete(key);
+    });
+  }
+  return pending;
+}
+
+function toResult(result: BackendResult<TokenPair>): ServerReissueResult {
+  if (result.ok) return { ok: true, tokens: result.value };
+  const { failure } = result;
+  // 400/401/403 mean the refresh token will never work again; 429 and the rest may pass.
+  if (failure.kind === 'rejected' && [400, 401, 403].includes(failure.status)) {
+    return { ok: false, code: 'SESSION_EXPIRED', reason: failure.error };
+  }
+  const reason = failure.kind === 'rejected' ? `${failure.status} ${failure.error}` : failure.reason;
+  return { ok: false, code: 'REISSUE_UNAVAILABLE', reason };
+}

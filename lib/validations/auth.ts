@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export const userSchema = z.object({
+  id: z.string().min(1),
+  email: z.string(),
+  penName: z.string(),
+  fieldImage: z.string().nullable(),
+});
+
+/** The API's answer to login, signup and reissue. */
+export const tokenPairSchema = z.object({
+  accessToken: z.string().min(1),
+  accessTokenExpiresAt: z.number().int().positive(),
+  refreshToken: z.string().min(1),
+  refreshTokenExpiresAt: z.number().int().positive(),
+  user: userSchema,
+});
+export type TokenPair = z.infer<typeof tokenPairSchema>;
+
+/** Fields next-auth's signIn() adds to every credentials POST. */
+const nextAuthFormFields = {
+  csrfToken: z.string().optional(),
+  callbackUrl: z.string().optional(),
+  json: z.string().optional(),
+  redirect: z.string().optional(),
+};
+
+export const passwordSignInSchema = z.strictObject({
+  ...nextAuthFormFields,
+  email: z.email().max(254),
+  password: z.string().min(1).max(128),
+});
+
+export const reissueSignInSchema = z.strictObject({
+  ...nextAuthFormFields,
+  reissue: z.string().min(1).max(8192),
+});
+
+/** Strict: a credentials POST carrying anything else (accessToken, user, id, …) is refused. */
+export const credentialsSchema = z.union([passwordSignInSchema, reissueSignInSchema]);
+
+export const signUpSchema = z.object({
+  email: z.email('Enter a valid email address').max(254),
+  password: z
+    .string()
+    .min(8, 'Use at least 8 characters')
+    .max(128, 'Use at most 128 characters'),
+  penName: z
+    .string()
+    .trim()
+    .min(2, 'Use at least 2 characters')
+    .max(40, 'Use at most 40 characters'),
+});
+export type SignUpInput = z.infer<typeof signUpSchema>;
