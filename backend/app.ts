@@ -1,0 +1,86 @@
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { BackendConfig } from './config';
+import { openDatabase } from './db';
+import { registerErrorHandling } from './errors';
+import { ensureKeys } from './keys';
+import { registerAuthRoutes } from './routes/auth';
+import { registerDebugRoutes } from './routes/debug';
+import { registerPostRoutes } from './routes/posts';
+import { registerSystemRoutes } from './routes/system';
+import { registerUserRoutes } from './routes/users';
+import { seedDemoUser } from './seed';
+import { createServices, type Services } from './services';
+
+/** Every request body is small JSON; anything bigger is refused before parsing. */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+export interface BuildOptions {
+  /** Fastify's logger; off unless given (tests stay quiet). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * Bodies are JSON only (other content types get 415). JSON is parsed as Fastify does
+ * (prototype-poisoning checks included), except that an empty body with a JSON content type
+ * counts as no body: bodyless POSTs from fetch wrappers that always send the header reach
+ * validation instead of failing in the parser.
+ */
+function registerJsonParser(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') return done(null, undefined);
+    parseJson(request, text, done);
+  });
+}
+
+function registerRequestMetrics(app: FastifyInstance, { metrics }: Services): void {
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requests.inc({
+      // The route pattern, never the raw URL, so ids and probes do not create new series.
+      route: request.routeOptions.url ?? 'unmatched',
+      method: request.method,
+      status: String(reply.statusCode),
+    });
+  });
+}
+
+export async function buildApp(config: BackendConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const keys = await ensureKeys(config.dataDir);
+  const db = openDatabase(config.dataDir);
+  const services = createServices(config, db, keys);
+
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES });
+  app.addHook('onClose', async () => {
+    db.close();
+  });
+
+  try {
+    await seedDemoUser(services.users);
+    registerErrorHandling(app);
+    registerJsonParser(app);
+    registerRequestMetrics(app, services);
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type'],
+      maxAge: 600,
+    });
+    // Only routes that ask for it (login) are limited.
+    await app.register(rateLimit, { global: false });
+
+    registerSystemRoutes(app, services);
+    registerAuthRoutes(app, services);
+    registerUserRoutes(app, services);
+    registerPostRoutes(app, services);
+    if (config.enableDebugRoutes) registerDebugRoutes(app, services);
+    await app.ready();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return app;
+}

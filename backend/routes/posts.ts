@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { requireBearer } from '../bearer';
+import { notFound } from '../errors';
+import type { Services } from '../services';
+import { createPostBody, parse, postParams } from '../validation';
+
+export function registerPostRoutes(app: FastifyInstance, { accessTokens, posts }: Services): void {
+  app.get('/posts', async (request) => {
+    const { userId } = await requireBearer(request, accessTokens);
+    return { posts: posts.listFor(userId) };
+  });
+
+  app.post('/posts', async (request, reply) => {
+    const { userId } = await requireBearer(request, accessTokens);
+    const input = parse(createPostBody, request.body);
+    return reply.code(201).send(posts.create(userId, input));
+  });
+
+  app.delete('/posts/:id', async (request, reply) => {
+    const { userId } = await requireBearer(request, accessTokens);
+    const { id } = parse(postParams, request.params);
+    if (!posts.deleteOwned(userId, id)) throw notFound();
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,49 @@
+import { createAccessTokens, type AccessTokens } from './access-tokens';
+import type { BackendConfig } from './config';
+import type { Db } from './db';
+import type { ServerKeys } from './keys';
+import { createMetrics, type Metrics } from './metrics';
+import { createPostStore, type PostStore } from './posts';
+import { createRefreshTokens, type RefreshTokens } from './refresh-tokens';
+import { createUserStore, toPublicUser, type PublicUser, type UserStore } from './users';
+
+/** Everything route handlers need, built once per app. */
+export interface Services {
+  config: BackendConfig;
+  keys: ServerKeys;
+  metrics: Metrics;
+  users: UserStore;
+  posts: PostStore;
+  accessTokens: AccessTokens;
+  refreshTokens: RefreshTokens;
+}
+
+export function createServices(config: BackendConfig, db: Db, keys: ServerKeys): Services {
+  return {
+    config,
+    keys,
+    metrics: createMetrics(),
+    users: createUserStore(db),
+    posts: createPostStore(db),
+    accessTokens: createAccessTokens(db, keys, config),
+    refreshTokens: createRefreshTokens(db, keys.refreshSecret, config),
+  };
+}
+
+/** The body of signup, login and reissue responses. Times are epoch milliseconds. */
+export interface TokenResponse {
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+  refreshTokenExpiresAt: number;
+  user: PublicUser;
+}
+
+export async function tokenResponse(
+  services: Pick<Services, 'accessTokens'>,
+  user: PublicUser,
+  refresh: { refreshToken: string; refreshTokenExpiresAt: number },
+): Promise<TokenResponse> {
+  const access = await services.accessTokens.issue(user.id);
+  return { ...access, ...refresh, user: toPublicUser(user) };
+}
