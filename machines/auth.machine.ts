@@ -33,6 +33,8 @@ export const PROACTIVE_MARGIN_MAX_MS = 60_000;
 export const REISSUE_TIMEOUT_MS = 10_000;
 export const RETRY_BASE_MS = 1_000;
 export const RETRY_MAX_ATTEMPTS = 5;
+/** setTimeout fires at once for longer delays (a 32-bit overflow), which would reissue in a loop. */
+export const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 const emptySession = {
   accessToken: null,
@@ -42,16 +44,27 @@ const emptySession = {
   ticket: null,
 } as const;
 
-/** Milliseconds from `now` until the proactive reissue: the margin is min(60 s, lifetime / 4), minus up to 10 % jitter. */
-export function proactiveDelay(context: AuthContext, now: number, random: number): number {
+/**
+ * Milliseconds from `now` until the proactive reissue: the margin is min(60 s, lifetime / 4),
+ * widened by up to 10 % jitter so tabs do not reissue in the same instant. After transient
+ * failures it is an exponential backoff instead. `random` is in [0, 1).
+ */
+export function proactiveDelay(
+  context: Pick<
+    AuthContext,
+    'accessTokenExpiresAt' | 'accessTokenReceivedAt' | 'error' | 'retryAttempt'
+  >,
+  now: number,
+  random: number,
+): number {
   if (context.error && context.retryAttempt > 0) {
-    return RETRY_BASE_MS * 2 ** (context.retryAttempt - 1);
+    return Math.min(MAX_TIMER_DELAY_MS, RETRY_BASE_MS * 2 ** (context.retryAttempt - 1));
   }
   const expiresAt = context.accessTokenExpiresAt ?? now;
   const lifetime = Math.max(0, expiresAt - (context.accessTokenReceivedAt ?? now));
   const margin = Math.min(PROACTIVE_MARGIN_MAX_MS, lifetime / 4);
   const jitter = margin * 0.1 * random;
-  return Math.max(0, Math.round(expiresAt - now - margin - jitter));
+  return Math.min(MAX_TIMER_DELAY_MS, Math.max(0, Math.round(expiresAt - now - margin - jitter)));
 }
 
 export const authMachine = setup({
@@ -219,10 +232,14 @@ export function usableToken(snapshot: {
 
 /** Errors from the `reissue` actor carry a `code`; anything else is treated as transient. */
 export function toAuthError(error: unknown): AuthError {
-  const code =
-    typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return code === 'SESSION_EXPIRED'
-    ? { code, message }
-    : { code: 'REISSUE_UNAVAILABLE', message };
+  const fields =
+    typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
+  const message =
+    error instanceof Error
+      ? error.message
+      : typeof fields.message === 'string'
+        ? fields.message
+        : String(error);
+  const code = fields.code;
+  return code === 'SESSION_EXPIRED' ? { code, message } : { code: 'REISSUE_UNAVAILABLE', message };
 }
