@@ -4,8 +4,7 @@ import { tokenPairSchema, type SignUpInput, type TokenPair } from '@/lib/validat
 
 /** Why the API refused or failed; callers map these to typed errors. */
 export type BackendFailure =
-  | { kind: 'rejected'; status: number; error: string }
-  | { kind: 'unavailable'; reason: string };
+  { kind: 'rejected'; status: number; error: string } | { kind: 'unavailable'; reason: string };
 
 export type BackendResult<T> = { ok: true; value: T } | { ok: false; failure: BackendFailure };
 

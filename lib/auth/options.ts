@@ -5,14 +5,9 @@ import { cookies } from 'next/headers';
 import { authSecret, config } from '@/lib/config';
 import { credentialsSchema, type TokenPair } from '@/lib/validations/auth';
 import { backend } from './backend';
-import { readSession, SESSION_MAX_AGE_SECONDS } from './session-cookie';
+import { readSession, SESSION_MAX_AGE_SECONDS, sessionFromTokens } from './session-cookie';
+import { SIGN_IN_ERRORS } from './sign-in-errors';
 import { openTicket } from './ticket';
-
-/** Error codes `signIn()` reports in `result.error`; the UI turns them into words. */
-export const SIGN_IN_ERRORS = {
-  rateLimited: 'RateLimited',
-  unavailable: 'ApiUnavailable',
-} as const;
 
 function toUser(tokens: TokenPair): User {
   return { id: tokens.user.id, ...tokens };
@@ -71,16 +66,7 @@ export function authOptions(): AuthOptions {
     callbacks: {
       // `user` is set only on sign-in; `update()` from the browser never reaches the tokens.
       jwt({ token, user }) {
-        if (user) {
-          return {
-            sub: user.id,
-            user: user.user,
-            accessToken: user.accessToken,
-            accessTokenExpiresAt: user.accessTokenExpiresAt,
-            refreshToken: user.refreshToken,
-            refreshTokenExpiresAt: user.refreshTokenExpiresAt,
-          };
-        }
+        if (user) return sessionFromTokens(user);
         // Absolute lifetime: throwing here makes next-auth clear the cookie.
         if (Date.now() >= token.refreshTokenExpiresAt) throw new SessionLifetimeEnded();
         return token;

@@ -52,17 +52,24 @@ export async function proxySession(req: NextRequest): Promise<NextResponse> {
     return applyCookies(NextResponse.next({ request: { headers: req.headers } }), cookies);
   }
 
-  if (result.code === 'SESSION_EXPIRED') {
+  // A server action (POST) must answer, not redirect: the page keeps its unsaved input and
+  // learns the session ended from the action's typed error.
+  if (result.code === 'SESSION_EXPIRED' && req.method === 'GET') {
     const cleared = clearedSessionCookies(req.cookies);
     if (isApi(req)) {
-      return applyCookies(NextResponse.json({ error: 'SESSION_EXPIRED' }, { status: 401 }), cleared);
+      return applyCookies(
+        NextResponse.json({ error: 'SESSION_EXPIRED' }, { status: 401 }),
+        cleared,
+      );
     }
     const url = signInUrl(req);
     url.searchParams.set('reason', 'expired');
     return applyCookies(NextResponse.redirect(url), cleared);
   }
 
-  // Transient: let the request through; serverAuth reports ReissueUnavailableError if it matters.
-  console.warn(`[auth] proxy reissue unavailable: ${result.reason}`);
+  // Transient (or a POST): let the request through; serverAuth reports the typed error if it matters.
+  if (result.code === 'REISSUE_UNAVAILABLE') {
+    console.warn(`[auth] proxy reissue unavailable: ${result.reason}`);
+  }
   return NextResponse.next();
 }

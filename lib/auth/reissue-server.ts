@@ -37,6 +37,7 @@ function toResult(result: BackendResult<TokenPair>): ServerReissueResult {
   if (failure.kind === 'rejected' && [400, 401, 403].includes(failure.status)) {
     return { ok: false, code: 'SESSION_EXPIRED', reason: failure.error };
   }
-  const reason = failure.kind === 'rejected' ? `${failure.status} ${failure.error}` : failure.reason;
+  const reason =
+    failure.kind === 'rejected' ? `${failure.status} ${failure.error}` : failure.reason;
   return { ok: false, code: 'REISSUE_UNAVAILABLE', reason };
 }

@@ -55,10 +55,10 @@ export async function readSession(jar: CookieJar): Promise<JWT | null> {
   }
 }
 
-/** The session JWT after a reissue: same subject, new token pair. */
-export function withTokens(session: JWT, tokens: TokenPair): JWT {
+/** The session cookie's content for a token pair from the API. */
+export function sessionFromTokens(tokens: TokenPair): JWT {
   return {
-    ...session,
+    sub: tokens.user.id,
     user: tokens.user,
     accessToken: tokens.accessToken,
     accessTokenExpiresAt: tokens.accessTokenExpiresAt,
@@ -67,13 +67,22 @@ export function withTokens(session: JWT, tokens: TokenPair): JWT {
   };
 }
 
+/** The session JWT after a reissue: same subject and claims, new token pair. */
+export function withTokens(session: JWT, tokens: TokenPair): JWT {
+  return { ...session, ...sessionFromTokens(tokens) };
+}
+
 function cookieOptions(maxAge: number): SetCookie['options'] {
   return { httpOnly: true, sameSite: 'lax', path: '/', secure: config().secureCookies, maxAge };
 }
 
 /** The cookies that store `session`, chunked as next-auth does, plus deletions of stale chunks. */
 export async function sessionCookies(jar: CookieJar, session: JWT): Promise<SetCookie[]> {
-  const value = await encode({ token: session, secret: authSecret(), maxAge: SESSION_MAX_AGE_SECONDS });
+  const value = await encode({
+    token: session,
+    secret: authSecret(),
+    maxAge: SESSION_MAX_AGE_SECONDS,
+  });
   const name = sessionCookieName();
   const count = Math.ceil(value.length / CHUNK_SIZE);
   const fresh: SetCookie[] =

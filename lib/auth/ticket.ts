@@ -30,11 +30,13 @@ export async function sealTicket(subject: string, tokens: TokenPair): Promise<st
 }
 
 export type TicketCheck =
-  | { ok: true; tokens: TokenPair }
-  | { ok: false; reason: 'invalid' | 'expired' | 'wrong-subject' };
+  { ok: true; tokens: TokenPair } | { ok: false; reason: 'invalid' | 'expired' | 'wrong-subject' };
 
 /** Opens a ticket and checks it belongs to `subject` (the subject of the request's session cookie). */
-export async function openTicket(ticket: string, subject: string | undefined): Promise<TicketCheck> {
+export async function openTicket(
+  ticket: string,
+  subject: string | undefined,
+): Promise<TicketCheck> {
   try {
     const { payload } = await jwtDecrypt(ticket, ticketKey(), {
       audience: AUDIENCE,

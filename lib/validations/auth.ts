@@ -41,10 +41,7 @@ export const credentialsSchema = z.union([passwordSignInSchema, reissueSignInSch
 
 export const signUpSchema = z.object({
   email: z.email('Enter a valid email address').max(254),
-  password: z
-    .string()
-    .min(8, 'Use at least 8 characters')
-    .max(128, 'Use at most 128 characters'),
+  password: z.string().min(8, 'Use at least 8 characters').max(128, 'Use at most 128 characters'),
   penName: z
     .string()
     .trim()

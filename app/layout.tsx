@@ -1,0 +1,27 @@
+import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import { getSession } from '@/lib/auth/session';
+import { config } from '@/lib/config';
+import { Providers } from './_components/providers';
+import { SiteHeader } from './_components/site-header';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Token reissue', template: '%s · Token reissue' },
+  description:
+    'Short-lived access tokens, reissued once, everywhere: an XState statechart for Next.js.',
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const session = await getSession();
+  return (
+    <html lang="en">
+      <body>
+        <Providers session={session} apiBaseUrl={config().publicBackendUrl}>
+          <SiteHeader />
+          {children}
+        </Providers>
+      </body>
+    </html>
+  );
+}

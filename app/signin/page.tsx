@@ -1,0 +1,31 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { safeReturnUrl } from '@/lib/auth/return-url';
+import { getSession } from '@/lib/auth/session';
+import { SignInForm } from './sign-in-form';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+const NOTICES: Record<string, string> = {
+  expired: 'Your session ended. Sign in again to continue.',
+  signedOut: 'You are signed out.',
+};
+
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const params = await searchParams;
+  const callbackUrl = safeReturnUrl(params.callbackUrl);
+  if (await getSession()) redirect(callbackUrl);
+  const reason = typeof params.reason === 'string' ? params.reason : '';
+  return (
+    <main className="narrow">
+      <SignInForm callbackUrl={callbackUrl} notice={NOTICES[reason]} />
+      <p className="muted demo-hint">
+        Demo account: <code>demo@example.com</code> / <code>demo-password</code>
+      </p>
+    </main>
+  );
+}

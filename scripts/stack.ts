@@ -1,0 +1,148 @@
+/**
+ * Starts the reference API and the Next app as child processes on free ports. Used by
+ * `npm run dev`, `npm start` and the browser tests, so all three run the stack the same way.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Running {
+  url: string;
+  process: ChildProcess;
+  /** Everything the process printed, for test failure messages. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** A port nobody listens on: `preferred` when free, otherwise one the OS picks. */
+export async function freePort(preferred = 0): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(null));
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : null));
+      });
+    });
+  return (preferred && (await tryPort(preferred))) || (await tryPort(0)) || 0;
+}
+
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  echo: boolean,
+): Omit<Running, 'url'> {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const capture = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-50_000);
+    if (echo) process.stdout.write(chunk);
+  };
+  child.stdout?.on('data', capture);
+  child.stderr?.on('data', capture);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const killed = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
+    if (!killed) child.kill('SIGKILL');
+  };
+  return { process: child, output: () => log, stop };
+}
+
+async function waitUntil(
+  check: () => Promise<boolean>,
+  what: string,
+  proc: Omit<Running, 'url'>,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.process.exitCode !== null) {
+      throw new Error(`${what} exited with code ${proc.process.exitCode}:\n${proc.output()}`);
+    }
+    if (await check().catch(() => false)) return;
+    await sleep(100);
+  }
+  await proc.stop();
+  throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${proc.output()}`);
+}
+
+export interface BackendOptions {
+  port?: number;
+  dataDir: string;
+  env?: Record<string, string>;
+  echo?: boolean;
+}
+
+export async function startBackend({
+  port,
+  dataDir,
+  env = {},
+  echo = false,
+}: BackendOptions): Promise<Running> {
+  const backendPort = port ?? (await freePort());
+  const proc = run(
+    process.execPath,
+    [fileURLToPath(import.meta.resolve('tsx/cli')), 'backend/main.ts'],
+    {
+      BACKEND_PORT: String(backendPort),
+      BACKEND_HOST: '127.0.0.1',
+      BACKEND_DATA_DIR: dataDir,
+      ...env,
+    },
+    echo,
+  );
+  const url = `http://127.0.0.1:${backendPort}`;
+  await waitUntil(async () => (await fetch(`${url}/healthz`)).ok, 'The API server', proc, 30_000);
+  return { ...proc, url };
+}
+
+export interface AppOptions {
+  mode: 'dev' | 'start';
+  port?: number;
+  backendUrl: string;
+  secret: string;
+  env?: Record<string, string>;
+  echo?: boolean;
+}
+
+export async function startApp({
+  mode,
+  port,
+  backendUrl,
+  secret,
+  env = {},
+  echo = false,
+}: AppOptions): Promise<Running> {
+  const appPort = port ?? (await freePort());
+  const url = `http://localhost:${appPort}`;
+  const proc = run(
+    process.execPath,
+    [fileURLToPath(import.meta.resolve('next/dist/bin/next')), mode, '-p', String(appPort)],
+    {
+      NEXTAUTH_SECRET: secret,
+      NEXTAUTH_URL: url,
+      BACKEND_URL: backendUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...env,
+    },
+    echo,
+  );
+  await waitUntil(
+    async () => (await fetch(`${url}/api/auth/csrf`)).ok,
+    'The Next app',
+    proc,
+    120_000,
+  );
+  return { ...proc, url };
+}
