@@ -1,0 +1,132 @@
+import { isAxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import { isAuthRequestError, SessionExpiredError } from '@/lib/auth/errors';
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** The access token this request carried; set by the auth request interceptor. */
+    bearerToken?: string;
+    /** Set on the single retry after a reissue; a 401 on it ends the request. */
+    isAuthRetry?: boolean;
+  }
+}
+
+/**
+ * Where an authenticated instance gets its token. The retry logic below is the same for the
+ * browser (the auth actor, see `actorTokenSource`) and the Next server (`reissuingTokenSource`).
+ * Every wait inside a source is bounded; failures are `AuthRequestError`s.
+ */
+export interface TokenSource {
+  /** True while a reissue is in flight; `acquire` will wait for it. */
+  isRenewing(): boolean;
+  /** The token a request may carry now, after any reissue in flight has settled. */
+  acquire(): Promise<string>;
+  /** The API rejected `token`: resolves with a different token to retry with, at most one reissue for all callers. */
+  renew(token: string): Promise<string>;
+}
+
+export interface AuthTraffic {
+  /** Requests currently waiting on a reissue (before sending, or after a 401). */
+  readonly waiting: number;
+  /** Requests retried with a reissued token, since start. */
+  readonly retried: number;
+  /** Requests that ended with an `AuthRequestError`, since start. */
+  readonly failed: number;
+}
+
+/** Shaped for React's `useSyncExternalStore(store.subscribe, store.getSnapshot)`. */
+export interface AuthTrafficStore {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): AuthTraffic;
+}
+
+export interface AuthInterceptors {
+  traffic: AuthTrafficStore;
+  /** Removes both interceptors from the instance. */
+  eject(): void;
+}
+
+/**
+ * Request: take a token from `source` (waiting out a reissue in flight) and remember it.
+ * Response: on the first 401, ask `source` to renew the token that failed and retry once;
+ * a 401 on that retry ends with `SessionExpiredError` and starts nothing new.
+ */
+export function attachAuthInterceptors(
+  instance: AxiosInstance,
+  source: TokenSource,
+): AuthInterceptors {
+  const traffic = createTrafficStore();
+
+  const takeToken = () =>
+    source.isRenewing() ? traffic.whileWaiting(source.acquire()) : source.acquire();
+
+  const requestId = instance.interceptors.request.use(async (config) => {
+    const token =
+      config.isAuthRetry && config.bearerToken
+        ? config.bearerToken
+        : await traffic.countingFailures(takeToken());
+    config.bearerToken = token;
+    config.headers.set('Authorization', `Bearer ${token}`);
+    return config;
+  });
+
+  const responseId = instance.interceptors.response.use(undefined, async (error: unknown) => {
+    // Errors thrown by the request interceptor (typed auth errors) pass through here unchanged.
+    if (!isAxiosError(error) || error.response?.status !== 401) throw error;
+    const config: InternalAxiosRequestConfig | undefined = error.config;
+    if (!config?.bearerToken) throw error;
+    if (config.isAuthRetry) {
+      traffic.count('failed');
+      throw new SessionExpiredError();
+    }
+    const renewed = await traffic.countingFailures(
+      traffic.whileWaiting(source.renew(config.bearerToken)),
+    );
+    traffic.count('retried');
+    return instance.request({ ...config, isAuthRetry: true, bearerToken: renewed });
+  });
+
+  return {
+    traffic,
+    eject() {
+      instance.interceptors.request.eject(requestId);
+      instance.interceptors.response.eject(responseId);
+    },
+  };
+}
+
+function createTrafficStore() {
+  let snapshot: AuthTraffic = { waiting: 0, retried: 0, failed: 0 };
+  const listeners = new Set<() => void>();
+  const update = (change: Partial<AuthTraffic>) => {
+    snapshot = { ...snapshot, ...change };
+    for (const listener of listeners) listener();
+  };
+  const count = (counter: 'retried' | 'failed') => update({ [counter]: snapshot[counter] + 1 });
+
+  return {
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    getSnapshot: () => snapshot,
+    count,
+    async whileWaiting<T>(promise: Promise<T>): Promise<T> {
+      update({ waiting: snapshot.waiting + 1 });
+      try {
+        return await promise;
+      } finally {
+        update({ waiting: snapshot.waiting - 1 });
+      }
+    },
+    async countingFailures<T>(promise: Promise<T>): Promise<T> {
+      try {
+        return await promise;
+      } catch (error) {
+        if (isAuthRequestError(error)) count('failed');
+        throw error;
+      }
+    },
+  };
+}
