@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import {
-  MAX_TIMER_DELAY_MS,
   PROACTIVE_MARGIN_MAX_MS,
   REISSUE_TIMEOUT_MS,
   RETRY_BASE_MS,
   RETRY_MAX_ATTEMPTS,
   authMachine,
-  proactiveDelay,
-  toAuthError,
   usableToken,
 } from '@/machines/auth.machine';
 import {
@@ -512,105 +509,5 @@ describe('usableToken', () => {
     expect(usableToken(refreshing)).toBeNull();
     expect(usableToken(refreshed)).toBe('token-b');
     expect(usableToken(expired)).toBeNull();
-  });
-});
-
-describe('toAuthError', () => {
-  it('keeps SESSION_EXPIRED and treats every other failure as transient', () => {
-    expect(toAuthError(new ReissueFailure('SESSION_EXPIRED', 'revoked'))).toEqual({
-      code: 'SESSION_EXPIRED',
-      message: 'revoked',
-    });
-    expect(toAuthError({ code: 'SESSION_EXPIRED', message: 'plain object' })).toEqual({
-      code: 'SESSION_EXPIRED',
-      message: 'plain object',
-    });
-    expect(toAuthError(new ReissueFailure('REISSUE_UNAVAILABLE', '503'))).toEqual({
-      code: 'REISSUE_UNAVAILABLE',
-      message: '503',
-    });
-    expect(toAuthError(new TypeError('Failed to fetch'))).toEqual({
-      code: 'REISSUE_UNAVAILABLE',
-      message: 'Failed to fetch',
-    });
-    expect(toAuthError('boom')).toEqual({ code: 'REISSUE_UNAVAILABLE', message: 'boom' });
-  });
-});
-
-describe('proactiveDelay', () => {
-  const fresh = { error: null, retryAttempt: 0 };
-
-  it('reissues 60 s before expiry when the token lives 4 minutes or more', () => {
-    const context = {
-      ...fresh,
-      accessTokenReceivedAt: NOW,
-      accessTokenExpiresAt: NOW + FIFTEEN_MINUTES,
-    };
-
-    expect(proactiveDelay(context, NOW, 0)).toBe(FIFTEEN_MINUTES - 60_000);
-    expect(proactiveDelay(context, NOW + 5 * 60_000, 0)).toBe(10 * 60_000 - 60_000);
-  });
-
-  it('uses a quarter of the lifetime as the margin for short-lived tokens', () => {
-    const context = { ...fresh, accessTokenReceivedAt: NOW, accessTokenExpiresAt: NOW + 120_000 };
-
-    expect(proactiveDelay(context, NOW, 0)).toBe(120_000 - 30_000);
-  });
-
-  it('jitter moves the reissue earlier by at most 10 % of the margin', () => {
-    const context = {
-      ...fresh,
-      accessTokenReceivedAt: NOW,
-      accessTokenExpiresAt: NOW + FIFTEEN_MINUTES,
-    };
-    const latest = FIFTEEN_MINUTES - 60_000;
-
-    for (const random of [0, 0.25, 0.5, 0.999999]) {
-      const delay = proactiveDelay(context, NOW, random);
-      expect(delay).toBeLessThanOrEqual(latest);
-      expect(delay).toBeGreaterThanOrEqual(latest - 6_000);
-    }
-    expect(proactiveDelay(context, NOW, 0.5)).toBe(latest - 3_000);
-  });
-
-  it('is 0 for a token that is already inside its margin or expired', () => {
-    const context = {
-      ...fresh,
-      accessTokenReceivedAt: NOW - FIFTEEN_MINUTES,
-      accessTokenExpiresAt: NOW - 1,
-    };
-
-    expect(proactiveDelay(context, NOW, 0)).toBe(0);
-    expect(proactiveDelay({ ...context, accessTokenExpiresAt: NOW + 30_000 }, NOW, 0)).toBe(0);
-  });
-
-  it('backs off exponentially after transient failures instead of waiting for expiry', () => {
-    const failing = {
-      accessTokenReceivedAt: NOW,
-      accessTokenExpiresAt: NOW + FIFTEEN_MINUTES,
-      error: { code: 'REISSUE_UNAVAILABLE' as const, message: '503' },
-    };
-
-    expect(proactiveDelay({ ...failing, retryAttempt: 1 }, NOW, 0.9)).toBe(RETRY_BASE_MS);
-    expect(proactiveDelay({ ...failing, retryAttempt: 2 }, NOW, 0.9)).toBe(2 * RETRY_BASE_MS);
-    expect(proactiveDelay({ ...failing, retryAttempt: 4 }, NOW, 0.9)).toBe(8 * RETRY_BASE_MS);
-  });
-
-  it('never exceeds what setTimeout can wait, so a long-lived token cannot cause a reissue loop', () => {
-    const year = 365 * 24 * 60 * 60_000;
-    const context = { ...fresh, accessTokenReceivedAt: NOW, accessTokenExpiresAt: NOW + year };
-
-    expect(proactiveDelay(context, NOW, 0)).toBe(MAX_TIMER_DELAY_MS);
-  });
-
-  it('is what the machine schedules on sign-in', () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.5);
-    const [signedOut] = initialTransition(authMachine);
-
-    const [authenticated, actions] = transition(authMachine, signedOut, signInA);
-
-    expect(actions[0]?.params).toMatchObject({
-      delay: proactiveDelay(authenticated.context, NOW, 0.5),
-    });
   });
 });
