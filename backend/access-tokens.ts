@@ -26,7 +26,9 @@ export function createAccessTokens(
   keys: ServerKeys,
   config: Pick<BackendConfig, 'accessTokenTtlSeconds' | 'jwtIssuer' | 'jwtAudience'>,
 ): AccessTokens {
-  const isRevoked = db.prepare<[string], 1>('SELECT 1 FROM revoked_access_tokens WHERE jti = ?').pluck();
+  const isRevoked = db
+    .prepare<[string], 1>('SELECT 1 FROM revoked_access_tokens WHERE jti = ?')
+    .pluck();
   const insertRevoked = db.prepare(
     'INSERT OR IGNORE INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)',
   );

@@ -48,7 +48,10 @@ function registerRequestMetrics(app: FastifyInstance, { metrics }: Services): vo
   });
 }
 
-export async function buildApp(config: BackendConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: BackendConfig,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
   const keys = await ensureKeys(config.dataDir);
   const db = openDatabase(config.dataDir);
   const services = createServices(config, db, keys);

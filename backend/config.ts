@@ -19,7 +19,12 @@ const schema = z.object({
   /** Seconds an access token stays valid. */
   ACCESS_TOKEN_TTL: z.coerce.number().int().min(1).max(DAY_SECONDS).default(60),
   /** Seconds a refresh-token family lives, counted from login; rotation does not extend it. */
-  REFRESH_TOKEN_TTL: z.coerce.number().int().min(1).max(365 * DAY_SECONDS).default(14 * DAY_SECONDS),
+  REFRESH_TOKEN_TTL: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365 * DAY_SECONDS)
+    .default(14 * DAY_SECONDS),
   /** Seconds after a rotation during which the previous refresh token may be replayed. */
   REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   CORS_ORIGINS: z

@@ -58,10 +58,10 @@ CREATE TABLE IF NOT EXISTS revoked_access_tokens (
 export function openDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new Database(path.join(dataDir, DATABASE_FILE));
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
   // Another process (a second dev server, a test) may hold the write lock briefly.
   db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   return db;
 }

@@ -27,7 +27,9 @@ export class ApiError extends Error {
 export const invalidRequest = (message: string) => new ApiError(400, 'invalid_request', message);
 export const invalidGrant = () => new ApiError(401, 'invalid_grant');
 export const invalidToken = () =>
-  new ApiError(401, 'invalid_token', undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
+  new ApiError(401, 'invalid_token', undefined, {
+    'www-authenticate': 'Bearer error="invalid_token"',
+  });
 export const notFound = () => new ApiError(404, 'not_found');
 
 function isClientError(error: FastifyError): boolean {
@@ -42,11 +44,16 @@ function isClientError(error: FastifyError): boolean {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler<FastifyError | ApiError>((error, request, reply) => {
     if (error instanceof ApiError) {
-      const body = error.detail === undefined ? { error: error.code } : { error: error.code, message: error.detail };
+      const body =
+        error.detail === undefined
+          ? { error: error.code }
+          : { error: error.code, message: error.detail };
       return reply.code(error.statusCode).headers(error.headers).send(body);
     }
     if (isClientError(error)) {
-      return reply.code(error.statusCode!).send({ error: 'invalid_request', message: error.message });
+      return reply
+        .code(error.statusCode!)
+        .send({ error: 'invalid_request', message: error.message });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ error: 'internal_error', message: 'Internal server error' });

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 
 export const SIGNING_KEY_FILE = 'signing-key.jwk.json';
 export const REFRESH_SECRET_FILE = 'refresh-token-secret';
@@ -45,14 +52,19 @@ async function readOrCreate(file: string, create: () => Promise<string>): Promis
 }
 
 async function createSigningJwk(): Promise<string> {
-  const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: 'Ed25519', extractable: true });
+  const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, {
+    crv: 'Ed25519',
+    extractable: true,
+  });
   const jwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(jwk);
   return JSON.stringify({ ...jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' }, null, 2);
 }
 
 /** Reads the Ed25519 signing key from a data directory (tests use it to forge claims). */
-export async function readSigningKey(dataDir: string): Promise<{ kid: string; privateKey: CryptoKey }> {
+export async function readSigningKey(
+  dataDir: string,
+): Promise<{ kid: string; privateKey: CryptoKey }> {
   const jwk = JSON.parse(await readFile(path.join(dataDir, SIGNING_KEY_FILE), 'utf8')) as JWK;
   const privateKey = (await importJWK(jwk, SIGNING_ALGORITHM)) as CryptoKey;
   return { kid: jwk.kid ?? '', privateKey };

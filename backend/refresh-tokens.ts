@@ -14,7 +14,13 @@ import type { Db } from './db';
  * the server can hand the same successor out again without ever storing it in plaintext.
  */
 export type ReissueResult =
-  | { ok: true; outcome: 'rotated' | 'grace'; userId: string; refreshToken: string; refreshTokenExpiresAt: number }
+  | {
+      ok: true;
+      outcome: 'rotated' | 'grace';
+      userId: string;
+      refreshToken: string;
+      refreshTokenExpiresAt: number;
+    }
   | { ok: false; outcome: 'reuse_detected' | 'invalid' };
 
 export type RevokeReason = 'logout' | 'reuse_detected' | 'debug_revoked';
@@ -49,11 +55,16 @@ export function createRefreshTokens(
   secret: Buffer,
   config: Pick<BackendConfig, 'refreshTokenTtlSeconds' | 'reuseGraceSeconds'>,
 ): RefreshTokens {
-  const successorOf = (token: string) => createHmac('sha256', secret).update(token).digest('base64url');
+  const successorOf = (token: string) =>
+    createHmac('sha256', secret).update(token).digest('base64url');
   const graceMs = config.reuseGraceSeconds * 1000;
 
-  const tokenByHash = db.prepare<[string], TokenRow>('SELECT * FROM refresh_tokens WHERE token_hash = ?');
-  const childOf = db.prepare<[string], TokenRow>('SELECT * FROM refresh_tokens WHERE parent_hash = ?');
+  const tokenByHash = db.prepare<[string], TokenRow>(
+    'SELECT * FROM refresh_tokens WHERE token_hash = ?',
+  );
+  const childOf = db.prepare<[string], TokenRow>(
+    'SELECT * FROM refresh_tokens WHERE parent_hash = ?',
+  );
   const familyById = db.prepare<[string], FamilyRow>('SELECT * FROM token_families WHERE id = ?');
   const insertFamily = db.prepare(
     'INSERT INTO token_families (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
@@ -85,12 +96,23 @@ export function createRefreshTokens(
   const reissue = db.transaction((token: string, now: number): ReissueResult => {
     const row = tokenByHash.get(sha256(token));
     const family = row && familyById.get(row.family_id);
-    if (!row || !family || family.revoked_at !== null || family.expires_at <= now || row.expires_at <= now) {
+    if (
+      !row ||
+      !family ||
+      family.revoked_at !== null ||
+      family.expires_at <= now ||
+      row.expires_at <= now
+    ) {
       return { ok: false, outcome: 'invalid' };
     }
 
     const successor = successorOf(token);
-    const issued = { ok: true as const, userId: family.user_id, refreshToken: successor, refreshTokenExpiresAt: family.expires_at };
+    const issued = {
+      ok: true as const,
+      userId: family.user_id,
+      refreshToken: successor,
+      refreshTokenExpiresAt: family.expires_at,
+    };
 
     if (row.rotated_at === null) {
       markRotated.run(now, row.token_hash);

@@ -34,7 +34,9 @@ export const emailBody = z.object({ email });
 /** `email: Invalid email address; password: Too small: ...`, one line for logs and clients. */
 function describe(error: z.ZodError): string {
   return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
     .join('; ');
 }
 

@@ -7,7 +7,8 @@ import { loginBody, parse, refreshTokenBody, signupBody } from '../validation';
 /** Login attempts are limited per client address and email, before the body is validated. */
 function loginRateLimitKey(request: FastifyRequest): string {
   const body = request.body as { email?: unknown } | undefined;
-  const email = typeof body?.email === 'string' ? body.email.trim().toLowerCase().slice(0, 254) : '';
+  const email =
+    typeof body?.email === 'string' ? body.email.trim().toLowerCase().slice(0, 254) : '';
   return `${request.ip}|${email}`;
 }
 

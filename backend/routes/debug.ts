@@ -8,7 +8,10 @@ import { emailBody, parse } from '../validation';
  * ENABLE_DEBUG_ROUTES is on. They let a demo force the failures a real deployment produces
  * over minutes or days.
  */
-export function registerDebugRoutes(app: FastifyInstance, { accessTokens, refreshTokens, users }: Services): void {
+export function registerDebugRoutes(
+  app: FastifyInstance,
+  { accessTokens, refreshTokens, users }: Services,
+): void {
   /** The presented access token is rejected from now on, so the next request gets a real 401. */
   app.post('/debug/expire-access-token', async (request, reply) => {
     accessTokens.revoke(await requireBearer(request, accessTokens));

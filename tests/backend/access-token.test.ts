@@ -44,7 +44,9 @@ describe('access tokens the API did not issue are rejected with 401 invalid_toke
 
   it('rejects a token signed with another Ed25519 key', async () => {
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt' }).sign(privateKey);
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt' })
+      .sign(privateKey);
 
     await expectInvalidToken(await me(token));
   });
@@ -85,7 +87,9 @@ describe('access tokens the API did not issue are rejected with 401 invalid_toke
 
   it('rejects a correctly signed token that is not typed as an access token', async () => {
     const { kid, privateKey } = await readSigningKey(server.dataDir);
-    const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid }).sign(privateKey);
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid })
+      .sign(privateKey);
 
     await expectInvalidToken(await me(token));
   });
@@ -93,7 +97,9 @@ describe('access tokens the API did not issue are rejected with 401 invalid_toke
   it('rejects a correctly signed token without a jti', async () => {
     const { kid, privateKey } = await readSigningKey(server.dataDir);
     const { jti: _jti, ...claims } = validClaims();
-    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid }).sign(privateKey);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid })
+      .sign(privateKey);
 
     await expectInvalidToken(await me(token));
   });
@@ -117,16 +123,22 @@ describe('access tokens the API did not issue are rejected with 401 invalid_toke
     const login = await signUp(server, 'schemes');
 
     await expectInvalidToken(await me('not.a.jwt'));
-    await expectInvalidToken(await fetch(`${server.url}/users/me`, { headers: { authorization: 'Bearer ' } }));
     await expectInvalidToken(
-      await fetch(`${server.url}/users/me`, { headers: { authorization: `Basic ${login.accessToken}` } }),
+      await fetch(`${server.url}/users/me`, { headers: { authorization: 'Bearer ' } }),
+    );
+    await expectInvalidToken(
+      await fetch(`${server.url}/users/me`, {
+        headers: { authorization: `Basic ${login.accessToken}` },
+      }),
     );
   });
 
   it('rejects a tampered payload of a genuine token', async () => {
     const login = await signUp(server, 'tamper');
     const [header, , signature] = login.accessToken.split('.');
-    const forgedPayload = base64url.encode(JSON.stringify({ ...validClaims(), sub: 'someone-else' }));
+    const forgedPayload = base64url.encode(
+      JSON.stringify({ ...validClaims(), sub: 'someone-else' }),
+    );
 
     await expectInvalidToken(await me(`${header}.${forgedPayload}.${signature}`));
   });

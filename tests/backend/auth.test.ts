@@ -40,7 +40,11 @@ describe('signup', () => {
 
   it('refuses an email that is already taken, ignoring case, with 409 email_taken', async () => {
     const email = uniqueEmail('taken');
-    const first = await postJson(`${server.url}/auth/signup`, { email, password: 'password-1', penName: 'First' });
+    const first = await postJson(`${server.url}/auth/signup`, {
+      email,
+      password: 'password-1',
+      penName: 'First',
+    });
     expect(first.status).toBe(201);
 
     const second = await postJson(`${server.url}/auth/signup`, {
@@ -113,13 +117,22 @@ describe('users/me', () => {
   it('returns the caller for a valid Bearer token', async () => {
     const email = uniqueEmail('me');
     const signup = await (
-      await postJson(`${server.url}/auth/signup`, { email, password: 'password-me', penName: 'Me Myself' })
+      await postJson(`${server.url}/auth/signup`, {
+        email,
+        password: 'password-me',
+        penName: 'Me Myself',
+      })
     ).json();
 
     const response = await fetch(`${server.url}/users/me`, { headers: bearer(signup.accessToken) });
 
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ id: signup.user.id, email, penName: 'Me Myself', fieldImage: null });
+    expect(await response.json()).toEqual({
+      id: signup.user.id,
+      email,
+      penName: 'Me Myself',
+      fieldImage: null,
+    });
   });
 
   it('answers 401 invalid_token with a WWW-Authenticate challenge when no token is sent', async () => {
@@ -134,10 +147,15 @@ describe('users/me', () => {
 describe('logout', () => {
   it('answers 204 and revokes the family: its refresh token can no longer reissue', async () => {
     const login = await (
-      await postJson(`${server.url}/auth/login`, { email: DEMO_USER.email, password: DEMO_USER.password })
+      await postJson(`${server.url}/auth/login`, {
+        email: DEMO_USER.email,
+        password: DEMO_USER.password,
+      })
     ).json();
 
-    const response = await postJson(`${server.url}/auth/logout`, { refreshToken: login.refreshToken });
+    const response = await postJson(`${server.url}/auth/logout`, {
+      refreshToken: login.refreshToken,
+    });
 
     expect(response.status).toBe(204);
     const after = await reissue(server, login.refreshToken);
@@ -147,7 +165,10 @@ describe('logout', () => {
 
   it('revokes the family even when given an already rotated token of it', async () => {
     const login = await (
-      await postJson(`${server.url}/auth/login`, { email: DEMO_USER.email, password: DEMO_USER.password })
+      await postJson(`${server.url}/auth/login`, {
+        email: DEMO_USER.email,
+        password: DEMO_USER.password,
+      })
     ).json();
     const rotated = await (await reissue(server, login.refreshToken)).json();
 
@@ -166,15 +187,22 @@ describe('logout', () => {
 describe('published keys', () => {
   it('verifies issued access tokens with the key at /.well-known/jwks.json', async () => {
     const login = await (
-      await postJson(`${server.url}/auth/login`, { email: DEMO_USER.email, password: DEMO_USER.password })
+      await postJson(`${server.url}/auth/login`, {
+        email: DEMO_USER.email,
+        password: DEMO_USER.password,
+      })
     ).json();
     const jwks = await (await fetch(`${server.url}/.well-known/jwks.json`)).json();
 
-    const { payload, protectedHeader } = await jwtVerify(login.accessToken, createLocalJWKSet(jwks), {
-      algorithms: ['EdDSA'],
-      issuer: 'token-reissue-api',
-      audience: 'token-reissue-app',
-    });
+    const { payload, protectedHeader } = await jwtVerify(
+      login.accessToken,
+      createLocalJWKSet(jwks),
+      {
+        algorithms: ['EdDSA'],
+        issuer: 'token-reissue-api',
+        audience: 'token-reissue-app',
+      },
+    );
 
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).not.toHaveProperty('d');

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from '@/backend/seed';
-import { bearer, postJson, reissue, signUp, startServer, uniqueEmail, type TestServer } from './harness';
+import {
+  bearer,
+  postJson,
+  reissue,
+  signUp,
+  startServer,
+  uniqueEmail,
+  type TestServer,
+} from './harness';
 
 describe('debug routes when ENABLE_DEBUG_ROUTES is on', () => {
   let server: TestServer;
@@ -24,7 +32,9 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is on', () => {
     expect(rejected.status).toBe(401);
     expect(await rejected.json()).toEqual({ error: 'invalid_token' });
     const reissued = await (await reissue(server, login.refreshToken)).json();
-    expect((await fetch(`${server.url}/users/me`, { headers: bearer(reissued.accessToken) })).status).toBe(200);
+    expect(
+      (await fetch(`${server.url}/users/me`, { headers: bearer(reissued.accessToken) })).status,
+    ).toBe(200);
   });
 
   it('expire-access-token accepts a JSON content type with an empty body', async () => {
@@ -48,9 +58,15 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is on', () => {
   it('revoke-sessions revokes every family of the user, so none of their refresh tokens reissue', async () => {
     const email = uniqueEmail('revoke');
     const signup = await (
-      await postJson(`${server.url}/auth/signup`, { email, password: 'password-r', penName: 'Revoked' })
+      await postJson(`${server.url}/auth/signup`, {
+        email,
+        password: 'password-r',
+        penName: 'Revoked',
+      })
     ).json();
-    const login = await (await postJson(`${server.url}/auth/login`, { email, password: 'password-r' })).json();
+    const login = await (
+      await postJson(`${server.url}/auth/login`, { email, password: 'password-r' })
+    ).json();
     const other = await signUp(server, 'bystander');
 
     const response = await postJson(`${server.url}/debug/revoke-sessions`, { email });
@@ -62,7 +78,9 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is on', () => {
   });
 
   it('revoke-sessions answers 204 for an unknown email and 400 without one', async () => {
-    const unknown = await postJson(`${server.url}/debug/revoke-sessions`, { email: uniqueEmail('unknown') });
+    const unknown = await postJson(`${server.url}/debug/revoke-sessions`, {
+      email: uniqueEmail('unknown'),
+    });
     const missing = await postJson(`${server.url}/debug/revoke-sessions`, {});
 
     expect(unknown.status).toBe(204);
@@ -81,16 +99,26 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is off', () => {
   });
 
   it('does not register them: both answer 404 and nothing is revoked', async () => {
-    const login = await postJson(`${server.url}/auth/login`, { email: DEMO_USER.email, password: DEMO_USER.password });
+    const login = await postJson(`${server.url}/auth/login`, {
+      email: DEMO_USER.email,
+      password: DEMO_USER.password,
+    });
     const { accessToken, refreshToken } = await login.json();
 
-    const expire = await fetch(`${server.url}/debug/expire-access-token`, { method: 'POST', headers: bearer(accessToken) });
-    const revoke = await postJson(`${server.url}/debug/revoke-sessions`, { email: DEMO_USER.email });
+    const expire = await fetch(`${server.url}/debug/expire-access-token`, {
+      method: 'POST',
+      headers: bearer(accessToken),
+    });
+    const revoke = await postJson(`${server.url}/debug/revoke-sessions`, {
+      email: DEMO_USER.email,
+    });
 
     expect(expire.status).toBe(404);
     expect(revoke.status).toBe(404);
     expect(await revoke.json()).toEqual({ error: 'not_found' });
-    expect((await fetch(`${server.url}/users/me`, { headers: bearer(accessToken) })).status).toBe(200);
+    expect((await fetch(`${server.url}/users/me`, { headers: bearer(accessToken) })).status).toBe(
+      200,
+    );
     expect((await reissue(server, refreshToken)).status).toBe(200);
   });
 });

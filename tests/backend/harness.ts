@@ -36,7 +36,11 @@ export async function startServer(env: BackendEnv = {}): Promise<TestServer> {
   };
 }
 
-export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -60,7 +64,8 @@ export async function signUp(server: TestServer, label = 'user'): Promise<TokenR
     password: 'correct horse battery',
     penName: `Writer ${label}`,
   });
-  if (response.status !== 201) throw new Error(`signup failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`signup failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as TokenResponse;
 }
 
@@ -69,14 +74,19 @@ export async function reissue(server: TestServer, refreshToken: string): Promise
 }
 
 /** Sums the samples of a metric from GET /metrics whose labels include `labels`. */
-export async function metric(server: TestServer, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function metric(
+  server: TestServer,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
   let total = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
     const labelText = line.slice(name.length, line.lastIndexOf(' '));
-    if (wanted.every((pair) => labelText.includes(pair))) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (wanted.every((pair) => labelText.includes(pair)))
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return total;
 }

@@ -15,7 +15,12 @@ afterAll(async () => {
 
 it('starts with BACKEND_PORT=0, prints "API listening on http://127.0.0.1:PORT" and exits 0 on SIGTERM', async () => {
   const child = spawn(path.resolve('node_modules/.bin/tsx'), ['backend/main.ts'], {
-    env: { ...process.env, BACKEND_PORT: '0', BACKEND_HOST: '127.0.0.1', BACKEND_DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      BACKEND_PORT: '0',
+      BACKEND_HOST: '127.0.0.1',
+      BACKEND_DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

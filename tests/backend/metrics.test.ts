@@ -42,34 +42,64 @@ describe('GET /metrics', () => {
     await reissue(server, second.refreshToken); // family revoked: invalid
     await reissue(server, 'never-issued'); // invalid
 
-    expect(await metric(server, 'auth_reissue_total', { outcome: 'rotated' })).toBe(before.rotated + 2);
+    expect(await metric(server, 'auth_reissue_total', { outcome: 'rotated' })).toBe(
+      before.rotated + 2,
+    );
     expect(await metric(server, 'auth_reissue_total', { outcome: 'grace' })).toBe(before.grace + 2);
-    expect(await metric(server, 'auth_reissue_total', { outcome: 'reuse_detected' })).toBe(before.reuse + 1);
-    expect(await metric(server, 'auth_reissue_total', { outcome: 'invalid' })).toBe(before.invalid + 2);
+    expect(await metric(server, 'auth_reissue_total', { outcome: 'reuse_detected' })).toBe(
+      before.reuse + 1,
+    );
+    expect(await metric(server, 'auth_reissue_total', { outcome: 'invalid' })).toBe(
+      before.invalid + 2,
+    );
   });
 
   it('counts logins by outcome', async () => {
     const success = await metric(server, 'auth_login_total', { outcome: 'success' });
     const wrong = await metric(server, 'auth_login_total', { outcome: 'invalid_credentials' });
 
-    await postJson(`${server.url}/auth/login`, { email: DEMO_USER.email, password: DEMO_USER.password });
-    await postJson(`${server.url}/auth/login`, { email: DEMO_USER.email, password: 'wrong-password' });
-    await postJson(`${server.url}/auth/login`, { email: 'nobody@example.com', password: 'wrong-password' });
+    await postJson(`${server.url}/auth/login`, {
+      email: DEMO_USER.email,
+      password: DEMO_USER.password,
+    });
+    await postJson(`${server.url}/auth/login`, {
+      email: DEMO_USER.email,
+      password: 'wrong-password',
+    });
+    await postJson(`${server.url}/auth/login`, {
+      email: 'nobody@example.com',
+      password: 'wrong-password',
+    });
 
     expect(await metric(server, 'auth_login_total', { outcome: 'success' })).toBe(success + 1);
-    expect(await metric(server, 'auth_login_total', { outcome: 'invalid_credentials' })).toBe(wrong + 2);
+    expect(await metric(server, 'auth_login_total', { outcome: 'invalid_credentials' })).toBe(
+      wrong + 2,
+    );
   });
 
   it('labels requests by route pattern, method and status, not by raw URL', async () => {
     const { accessToken } = await signUp(server, 'routes');
-    const post = await (await postJson(`${server.url}/posts`, { title: 't', body: '' }, bearer(accessToken))).json();
-    const deletes = await metric(server, 'api_requests_total', { route: '/posts/:id', method: 'DELETE', status: '204' });
+    const post = await (
+      await postJson(`${server.url}/posts`, { title: 't', body: '' }, bearer(accessToken))
+    ).json();
+    const deletes = await metric(server, 'api_requests_total', {
+      route: '/posts/:id',
+      method: 'DELETE',
+      status: '204',
+    });
 
-    await fetch(`${server.url}/posts/${post.id}`, { method: 'DELETE', headers: bearer(accessToken) });
+    await fetch(`${server.url}/posts/${post.id}`, {
+      method: 'DELETE',
+      headers: bearer(accessToken),
+    });
     await fetch(`${server.url}/no/such/route/${post.id}`);
 
     expect(
-      await metric(server, 'api_requests_total', { route: '/posts/:id', method: 'DELETE', status: '204' }),
+      await metric(server, 'api_requests_total', {
+        route: '/posts/:id',
+        method: 'DELETE',
+        status: '204',
+      }),
     ).toBe(deletes + 1);
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).not.toContain(post.id);
@@ -81,7 +111,10 @@ describe('GET /metrics', () => {
     try {
       const before = await metric(server, 'auth_login_total', { outcome: 'success' });
 
-      await postJson(`${other.url}/auth/login`, { email: DEMO_USER.email, password: DEMO_USER.password });
+      await postJson(`${other.url}/auth/login`, {
+        email: DEMO_USER.email,
+        password: DEMO_USER.password,
+      });
 
       expect(await metric(other, 'auth_login_total', { outcome: 'success' })).toBe(1);
       expect(await metric(server, 'auth_login_total', { outcome: 'success' })).toBe(before);

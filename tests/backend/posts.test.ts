@@ -16,7 +16,11 @@ describe('posts', () => {
   it('creates a post with 201 and returns it with id and createdAt', async () => {
     const { accessToken } = await signUp(server, 'author');
 
-    const response = await postJson(`${server.url}/posts`, { title: 'Hello', body: 'First post' }, bearer(accessToken));
+    const response = await postJson(
+      `${server.url}/posts`,
+      { title: 'Hello', body: 'First post' },
+      bearer(accessToken),
+    );
 
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({
@@ -42,9 +46,14 @@ describe('posts', () => {
 
   it('deletes the caller’s post with 204, after which it is gone from the list', async () => {
     const { accessToken } = await signUp(server, 'deleter');
-    const post = await (await postJson(`${server.url}/posts`, { title: 'Bye', body: '' }, bearer(accessToken))).json();
+    const post = await (
+      await postJson(`${server.url}/posts`, { title: 'Bye', body: '' }, bearer(accessToken))
+    ).json();
 
-    const response = await fetch(`${server.url}/posts/${post.id}`, { method: 'DELETE', headers: bearer(accessToken) });
+    const response = await fetch(`${server.url}/posts/${post.id}`, {
+      method: 'DELETE',
+      headers: bearer(accessToken),
+    });
 
     expect(response.status).toBe(204);
     expect(await listPosts(accessToken)).toEqual([]);
@@ -53,7 +62,9 @@ describe('posts', () => {
   it('answers 404 not_found when deleting another user’s post, and leaves it in place', async () => {
     const owner = await signUp(server, 'owner');
     const intruder = await signUp(server, 'intruder');
-    const post = await (await postJson(`${server.url}/posts`, { title: 'Mine', body: '' }, bearer(owner.accessToken))).json();
+    const post = await (
+      await postJson(`${server.url}/posts`, { title: 'Mine', body: '' }, bearer(owner.accessToken))
+    ).json();
 
     const response = await fetch(`${server.url}/posts/${post.id}`, {
       method: 'DELETE',
@@ -68,7 +79,10 @@ describe('posts', () => {
   it('answers 404 not_found when deleting a post that does not exist', async () => {
     const { accessToken } = await signUp(server, 'ghost');
 
-    const response = await fetch(`${server.url}/posts/does-not-exist`, { method: 'DELETE', headers: bearer(accessToken) });
+    const response = await fetch(`${server.url}/posts/does-not-exist`, {
+      method: 'DELETE',
+      headers: bearer(accessToken),
+    });
 
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: 'not_found' });

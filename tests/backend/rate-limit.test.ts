@@ -10,7 +10,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const login = (email: string, password: string) => postJson(`${server.url}/auth/login`, { email, password });
+const login = (email: string, password: string) =>
+  postJson(`${server.url}/auth/login`, { email, password });
 
 it('answers 429 JSON once an address exceeds the per-minute login limit for one email', async () => {
   for (let attempt = 0; attempt < 3; attempt += 1) {

@@ -91,7 +91,9 @@ describe('POST /auth/reissue', () => {
     const login = await signUp(server, 'concurrent');
     const tokensBefore = countRows(server, 'refresh_tokens');
 
-    const responses = await Promise.all(Array.from({ length: 10 }, () => reissue(server, login.refreshToken)));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => reissue(server, login.refreshToken)),
+    );
 
     expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
     const bodies = await Promise.all(responses.map((response) => response.json()));

@@ -28,7 +28,14 @@ describe('system routes', () => {
     const { keys } = await (await fetch(`${server.url}/.well-known/jwks.json`)).json();
 
     expect(keys).toEqual([
-      { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: expect.any(String), alg: 'EdDSA', use: 'sig' },
+      {
+        kty: 'OKP',
+        crv: 'Ed25519',
+        x: expect.any(String),
+        kid: expect.any(String),
+        alg: 'EdDSA',
+        use: 'sig',
+      },
     ]);
   });
 });
@@ -53,7 +60,9 @@ describe('CORS', () => {
   });
 
   it('does not allow an origin that is not configured', async () => {
-    const response = await fetch(`${server.url}/healthz`, { headers: { origin: 'https://evil.example' } });
+    const response = await fetch(`${server.url}/healthz`, {
+      headers: { origin: 'https://evil.example' },
+    });
 
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
