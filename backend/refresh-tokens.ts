@@ -83,7 +83,8 @@ export function createRefreshTokens(
   // Expired families are dead either way; deleting them (and their tokens) keeps tables small.
   const purgeExpired = db.prepare('DELETE FROM token_families WHERE expires_at <= ?');
 
-  const startFamily = db.transaction((userId: string, now: number) => {
+  const startFamily = db.transaction((userId: string) => {
+    const now = Date.now();
     purgeExpired.run(now);
     const familyId = randomUUID();
     const expiresAt = now + config.refreshTokenTtlSeconds * 1000;
@@ -93,7 +94,9 @@ export function createRefreshTokens(
     return { refreshToken, refreshTokenExpiresAt: expiresAt };
   });
 
-  const reissue = db.transaction((token: string, now: number): ReissueResult => {
+  const reissue = db.transaction((token: string): ReissueResult => {
+    // Read the clock inside the transaction: waiting for another process's lock takes time.
+    const now = Date.now();
     const row = tokenByHash.get(sha256(token));
     const family = row && familyById.get(row.family_id);
     if (
@@ -134,9 +137,9 @@ export function createRefreshTokens(
   });
 
   return {
-    startFamily: (userId) => startFamily.immediate(userId, Date.now()),
+    startFamily: (userId) => startFamily.immediate(userId),
     // IMMEDIATE takes the write lock up front, so two processes cannot both rotate one token.
-    reissue: (token) => reissue.immediate(token, Date.now()),
+    reissue: (token) => reissue.immediate(token),
     revokeFamilyOf(token, reason) {
       const row = tokenByHash.get(sha256(token));
       if (row) revokeFamily.run(Date.now(), reason, row.family_id);
