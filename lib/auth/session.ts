@@ -1,8 +1,11 @@
 import 'server-only';
 import { getServerSession } from 'next-auth';
+import { connection } from 'next/server';
 import { authOptions } from './options';
 
 /** The session as Server Components see it (access token, expiry, user; never the refresh token). */
-export function getSession() {
+export async function getSession() {
+  // Per request, never prerendered: the answer depends on the cookie.
+  await connection();
   return getServerSession(authOptions());
 }
