@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { findChromium } from './chromium';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SOURCES = ['app', 'lib', 'machines', 'proxy.ts', 'next.config.mjs', 'package-lock.json'];
+const SOURCES = ['app', 'lib', 'machines', 'proxy.ts', 'next.config.mjs', 'package-lock.json', 'tsconfig.json'];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -19,7 +19,7 @@ function newestMtime(path: string): number {
 
 /** Builds the app when the production build is missing or older than its sources. */
 function ensureBuild() {
-  const buildId = join(ROOT, '.next', 'BUILD_ID');
+  const buildId = join(ROOT, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID');
   const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   const changedAt = Math.max(
     ...SOURCES.map((s) => join(ROOT, s))
