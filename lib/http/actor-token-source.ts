@@ -10,7 +10,7 @@ type AuthSnapshot = SnapshotFrom<typeof authMachine>;
 export const ACTOR_WAIT_TIMEOUT_MS = REISSUE_TIMEOUT_MS + 2_000;
 
 export interface ActorTokenSourceOptions {
-  /** Upper bound for waiting on the actor to leave `refreshing`. */
+  /** Upper bound for waiting on the actor to leave `refreshing`, counted from the first waiter. */
   waitTimeoutMs?: number;
 }
 
@@ -24,15 +24,28 @@ export function actorTokenSource(
 ): TokenSource {
   const resolve = typeof actor === 'function' ? actor : () => actor;
 
-  async function settled(ref: AuthMachineActor): Promise<AuthSnapshot> {
-    try {
+  /**
+   * One wait per reissue, keyed by its invoked actor and shared by every request: a waitFor per
+   * request would be notified of every snapshot (each coalesced TOKEN_REJECTED makes one), which
+   * is quadratic in the number of waiting requests.
+   */
+  const waits = new WeakMap<object, Promise<AuthSnapshot>>();
+
+  function settled(ref: AuthMachineActor): Promise<AuthSnapshot> {
+    const current = ref.getSnapshot();
+    const reissue = current.children.reissue;
+    if (!current.matches('refreshing') || !reissue) return Promise.resolve(current);
+    let wait = waits.get(reissue);
+    if (!wait) {
       // waitFor has no timeout by default; an actor stuck in `refreshing` must not hang requests.
-      return await waitFor(ref, (snapshot) => !snapshot.matches('refreshing'), {
+      wait = waitFor(ref, (snapshot) => !snapshot.matches('refreshing'), {
         timeout: waitTimeoutMs,
+      }).catch(() => {
+        throw new ReissueUnavailableError();
       });
-    } catch {
-      throw new ReissueUnavailableError();
+      waits.set(reissue, wait);
     }
+    return wait;
   }
 
   return {
