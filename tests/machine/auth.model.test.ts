@@ -24,6 +24,7 @@ import {
   REISSUE_TIMEOUT_MS,
   RETRY_MAX_ATTEMPTS,
   authMachine,
+  toAuthError,
   usableToken,
   type AuthEvent,
   type ReissueInput,
@@ -113,7 +114,9 @@ function abstractState(snapshot: Snapshot): string {
 
 /*
  * A state entered by a different transition is a different vertex, so the shortest paths
- * take every transition that changes the state value, not only reach every state.
+ * take every transition that changes the state value, not only reach every state. (An event
+ * that changes nothing leads from such a vertex to the plain one, so ignored events, such as a
+ * stale TOKEN_REJECTED, show up inside paths too.)
  */
 function serializeState(snapshot: Snapshot, event?: AuthEvent, previous?: Snapshot): string {
   const moved = previous && JSON.stringify(previous.value) !== JSON.stringify(snapshot.value);
@@ -148,18 +151,30 @@ const simplePathsToSignedOut: Path[] = getSimplePaths(model, {
   toState: (snapshot) => snapshot.matches('signedOut'),
 });
 
+/** Outside events, and the ones XState sends the machine itself, which the model sends like any other. */
+type ModelEvent =
+  | AuthEvent
+  | { type: 'xstate.done.actor.reissue'; output: ReissueResult }
+  | { type: 'xstate.error.actor.reissue'; error: unknown }
+  | { type: typeof REFRESH_DUE_EVENT | typeof REISSUE_TIMEOUT_EVENT };
+
 function describeEvent(event: AuthEvent): string {
-  const anyEvent = event as { type: string; session?: { accessToken: string } | null };
-  switch (event.type) {
+  const modelled = event as ModelEvent;
+  switch (modelled.type) {
     case 'SESSION_UPDATE':
-      return `SESSION_UPDATE(${event.session?.accessToken ?? 'null'})`;
+      return `SESSION_UPDATE(${modelled.session?.accessToken ?? 'null'})`;
     case 'TOKEN_REJECTED':
-      return `TOKEN_REJECTED(${event.token})`;
+      return `TOKEN_REJECTED(${modelled.token})`;
+    case 'xstate.done.actor.reissue':
+      return `reissue done(${modelled.output.accessToken})`;
+    case 'xstate.error.actor.reissue':
+      return `reissue error(${toAuthError(modelled.error).code})`;
+    case REFRESH_DUE_EVENT:
+      return 'after refreshDue';
+    case REISSUE_TIMEOUT_EVENT:
+      return 'after reissueTimeout';
     default:
-      return anyEvent.type
-        .replace('xstate.done.actor.', 'done:')
-        .replace('xstate.error.actor.', 'error:')
-        .replace(/^xstate\.after\.(\w+)\..*$/, 'after:$1');
+      return modelled.type;
   }
 }
 
@@ -237,11 +252,7 @@ function settle(): Promise<void> {
 
 /** Delivers a model event to the live actor the way it happens in the app. */
 async function perform(live: LiveActor, event: AuthEvent): Promise<void> {
-  const modelled = event as
-    | AuthEvent
-    | { type: 'xstate.done.actor.reissue'; output: ReissueResult }
-    | { type: 'xstate.error.actor.reissue'; error: unknown }
-    | { type: typeof REFRESH_DUE_EVENT | typeof REISSUE_TIMEOUT_EVENT };
+  const modelled = event as ModelEvent;
   switch (modelled.type) {
     case 'xstate.done.actor.reissue':
       expect(inFlight(live)).toHaveLength(1);
