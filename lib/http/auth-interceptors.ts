@@ -12,15 +12,18 @@ declare module 'axios' {
 
 /**
  * Where an authenticated instance gets its token. The retry logic below is the same for the
- * browser (the auth actor, see `actorTokenSource`) and the Next server (`reissuingTokenSource`).
- * Every wait inside a source is bounded; failures are `AuthRequestError`s.
+ * browser (the auth actor, `actorTokenSource`) and the Next server (the session cookie,
+ * `lib/http/server.ts`). Every wait inside a source is bounded; failures are `AuthRequestError`s.
  */
 export interface TokenSource {
-  /** True while a reissue is in flight; `acquire` will wait for it. */
+  /** True while a reissue is in flight; a request waiting on `acquire` then counts as waiting. */
   isRenewing(): boolean;
   /** The token a request may carry now, after any reissue in flight has settled. */
   acquire(): Promise<string>;
-  /** The API rejected `token`: resolves with a different token to retry with, at most one reissue for all callers. */
+  /**
+   * The API rejected `token`. Resolve with a different token to retry with: the current one if
+   * `token` is stale, else the result of a reissue that all concurrent callers share.
+   */
   renew(token: string): Promise<string>;
 }
 
