@@ -33,18 +33,17 @@ export function actorTokenSource(
 
   function settled(ref: AuthMachineActor): Promise<AuthSnapshot> {
     const current = ref.getSnapshot();
+    if (!current.matches('refreshing')) return Promise.resolve(current);
     const reissue = current.children.reissue;
-    if (!current.matches('refreshing') || !reissue) return Promise.resolve(current);
-    let wait = waits.get(reissue);
-    if (!wait) {
-      // waitFor has no timeout by default; an actor stuck in `refreshing` must not hang requests.
-      wait = waitFor(ref, (snapshot) => !snapshot.matches('refreshing'), {
-        timeout: waitTimeoutMs,
-      }).catch(() => {
-        throw new ReissueUnavailableError();
-      });
-      waits.set(reissue, wait);
-    }
+    const shared = reissue && waits.get(reissue);
+    if (shared) return shared;
+    // waitFor has no timeout by default; an actor stuck in `refreshing` must not hang requests.
+    const wait = waitFor(ref, (snapshot) => !snapshot.matches('refreshing'), {
+      timeout: waitTimeoutMs,
+    }).catch(() => {
+      throw new ReissueUnavailableError();
+    });
+    if (reissue) waits.set(reissue, wait);
     return wait;
   }
 
