@@ -5,9 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const resolveFromRoot = createRequire(join(ROOT, 'package.json')).resolve;
 
 export interface Running {
   url: string;
@@ -93,7 +96,7 @@ export async function startBackend({
   const backendPort = port ?? (await freePort());
   const proc = run(
     process.execPath,
-    [fileURLToPath(import.meta.resolve('tsx/cli')), 'backend/main.ts'],
+    [resolveFromRoot('tsx/cli'), 'backend/main.ts'],
     {
       BACKEND_PORT: String(backendPort),
       BACKEND_HOST: '127.0.0.1',
@@ -128,7 +131,7 @@ export async function startApp({
   const url = `http://localhost:${appPort}`;
   const proc = run(
     process.execPath,
-    [fileURLToPath(import.meta.resolve('next/dist/bin/next')), mode, '-p', String(appPort)],
+    [resolveFromRoot('next/dist/bin/next'), mode, '-p', String(appPort)],
     {
       NEXTAUTH_SECRET: secret,
       NEXTAUTH_URL: url,
