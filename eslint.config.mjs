@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ['.next/**', 'node_modules/**', '.data/**', 'next-env.d.ts', 'docs/**'],
+    ignores: ['.next*/**', 'node_modules/**', '.data/**', 'next-env.d.ts', 'docs/**'],
   },
   {
     rules: {
