@@ -8,16 +8,38 @@ export type ServerReissueResult =
   | { ok: true; tokens: TokenPair }
   | { ok: false; code: 'SESSION_EXPIRED' | 'REISSUE_UNAVAILABLE'; reason: string };
 
+interface ReissueMemory {
+  inFlight: LRUCache<string, Promise<ServerReissueResult>>;
+}
+
+const MEMORY = Symbol.for('token-reissue.server-reissue-memory');
+
+/**
+ * Next bundles this module separately into the proxy, each page and each route handler, so a
+ * module-level map would exist once per bundle. The memory lives on `globalThis` instead: one
+ * per process, shared by all of them.
+ */
+function memory(): ReissueMemory {
+  const holder = globalThis as typeof globalThis & { [MEMORY]?: ReissueMemory };
+  holder[MEMORY] ??= {
+    inFlight: new LRUCache({ max: 1_000, ttl: 5_000 }),
+  };
+  return holder[MEMORY];
+}
+
+function hash(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
 /**
  * Single flight per refresh token within this process: concurrent requests carrying the same
  * (possibly just rotated) refresh token share one call to the API, and requests that arrive
  * shortly after reuse its result instead of replaying the rotated token. Bounded in size and
  * time; across processes the API's reuse grace window does the same job.
  */
-const inFlight = new LRUCache<string, Promise<ServerReissueResult>>({ max: 1_000, ttl: 5_000 });
-
 export function reissueOnce(refreshToken: string): Promise<ServerReissueResult> {
-  const key = createHash('sha256').update(refreshToken).digest('base64url');
+  const { inFlight } = memory();
+  const key = hash(refreshToken);
   let pending = inFlight.get(key);
   if (!pending) {
     pending = backend.reissue(refreshToken).then(toResult);
