@@ -1,7 +1,7 @@
 import 'server-only';
 import { NextResponse, type NextRequest } from 'next/server';
 import { config } from '@/lib/config';
-import { reissueOnce } from './reissue-server';
+import { reissueOnce, wasAccessTokenRejected } from './reissue-server';
 import {
   clearedSessionCookies,
   readSession,
@@ -28,9 +28,10 @@ function applyCookies(response: NextResponse, cookies: SetCookie[]): NextRespons
 }
 
 /**
- * Server-side proactive reissue. When the session's access token expires within the margin,
- * reissue once (shared with concurrent requests) and write the new cookie on the response
- * and on the forwarded request, so Server Components in this same request read the new token.
+ * Server-side proactive reissue. When the session's access token expires within the margin, or
+ * the API already rejected it in this process, reissue once (shared with concurrent requests)
+ * and write the new cookie on the response and on the forwarded request, so Server Components
+ * in this same request read the new token.
  */
 export async function proxySession(req: NextRequest): Promise<NextResponse> {
   const session = await readSession(req.cookies);
@@ -40,7 +41,10 @@ export async function proxySession(req: NextRequest): Promise<NextResponse> {
   }
 
   const marginMs = config().SESSION_REFRESH_MARGIN_SECONDS * 1000;
-  if (session.accessTokenExpiresAt - Date.now() > marginMs) return NextResponse.next();
+  const due =
+    session.accessTokenExpiresAt - Date.now() <= marginMs ||
+    wasAccessTokenRejected(session.accessToken);
+  if (!due) return NextResponse.next();
 
   const result = await reissueOnce(session.refreshToken);
   if (result.ok) {

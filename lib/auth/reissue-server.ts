@@ -10,6 +10,7 @@ export type ServerReissueResult =
 
 interface ReissueMemory {
   inFlight: LRUCache<string, Promise<ServerReissueResult>>;
+  rejected: LRUCache<string, true>;
 }
 
 const MEMORY = Symbol.for('token-reissue.server-reissue-memory');
@@ -23,6 +24,7 @@ function memory(): ReissueMemory {
   const holder = globalThis as typeof globalThis & { [MEMORY]?: ReissueMemory };
   holder[MEMORY] ??= {
     inFlight: new LRUCache({ max: 1_000, ttl: 5_000 }),
+    rejected: new LRUCache({ max: 1_000, ttl: 15 * 60_000 }),
   };
   return holder[MEMORY];
 }
@@ -62,4 +64,19 @@ function toResult(result: BackendResult<TokenPair>): ServerReissueResult {
   const reason =
     failure.kind === 'rejected' ? `${failure.status} ${failure.error}` : failure.reason;
   return { ok: false, code: 'REISSUE_UNAVAILABLE', reason };
+}
+
+/**
+ * Remembers, until it expires, an access token the API rejected before its expiry (revoked, or
+ * the clocks disagree). A Server Component that reissued after such a 401 could not write the
+ * cookie; the proxy treats a session carrying this token as due, so the next request persists
+ * the successor while the single-flight memory or the API's grace window still hands it out.
+ */
+export function noteRejectedAccessToken(accessToken: string, expiresAt: number): void {
+  const ttl = Math.ceil(expiresAt - Date.now());
+  if (ttl > 0) memory().rejected.set(hash(accessToken), true, { ttl });
+}
+
+export function wasAccessTokenRejected(accessToken: string): boolean {
+  return memory().rejected.has(hash(accessToken));
 }

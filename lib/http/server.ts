@@ -4,7 +4,7 @@ import type { JWT } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 import { cache } from 'react';
 import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '@/lib/auth/errors';
-import { reissueOnce } from '@/lib/auth/reissue-server';
+import { noteRejectedAccessToken, reissueOnce } from '@/lib/auth/reissue-server';
 import { readSession, sessionCookies, withTokens } from '@/lib/auth/session-cookie';
 import { config } from '@/lib/config';
 import { attachAuthInterceptors, type TokenSource } from './auth-interceptors';
@@ -54,6 +54,7 @@ const sessionTokenSource: TokenSource = {
   async renew(rejected) {
     const session = await currentSession();
     if (session.accessToken !== rejected) return session.accessToken;
+    noteRejectedAccessToken(rejected, session.accessTokenExpiresAt);
     const result = await reissueOnce(session.refreshToken);
     if (!result.ok) {
       throw result.code === 'SESSION_EXPIRED'

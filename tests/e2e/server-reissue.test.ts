@@ -270,4 +270,43 @@ describe('proxy reissue with a 1 s grace window', () => {
     expect(afterNewest.invalid - beforeNewest.invalid).toBe(1);
     expect(successfulReissues(beforeNewest, afterNewest)).toBe(0);
   });
+  test('when the API rejects an unexpired access token during a server render, the next navigation persists the reissued session and it outlives the grace window', async () => {
+    const app = stack.apps[0]!.url;
+    const jar = await signInWithPassword(app);
+    const session = await decodeSession(jar, stack.secret);
+    const revoked = await fetch(`${stack.api.url}/debug/expire-access-token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.accessToken}` },
+    });
+    expect(revoked.status).toBe(204);
+    const before = await reissueOutcomes(stack.api.url);
+
+    // The Server Component gets a 401, reissues through serverAuth, but cannot write cookies.
+    const rendered = await navigate(app, jar);
+    expect(rendered.status).toBe(200);
+    expect(await rendered.text()).toContain(DEMO.penName);
+    jar.store(rendered);
+    // The next navigation, before the access token expires by its clock, must persist the successor.
+    const next = await navigate(app, jar);
+    expect(next.status).toBe(200);
+    jar.store(next);
+    const persisted = await decodeSession(jar, stack.secret);
+    const afterPersist = await reissueOutcomes(stack.api.url);
+    console.log(
+      `rejected-token render then next navigation: reissues ${successfulReissues(before, afterPersist)}, cookie rotated ${persisted.refreshToken !== session.refreshToken}`,
+    );
+    expect(persisted.refreshToken).not.toBe(session.refreshToken);
+    expect(successfulReissues(before, afterPersist)).toBe(1);
+
+    // Well past the grace window and the single-flight memory: the cookie's token is current.
+    await sleepUntil(Math.max(Date.now() + 6_000, persisted.accessTokenExpiresAt + 100));
+    const later = await navigate(app, jar);
+    const after = await reissueOutcomes(stack.api.url);
+    console.log(
+      `navigation 6 s later: HTTP ${later.status}, rotated ${after.rotated - afterPersist.rotated}, reuse_detected ${after.reuse_detected - before.reuse_detected}`,
+    );
+    expect(later.status).toBe(200);
+    expect(after.reuse_detected - before.reuse_detected).toBe(0);
+    expect(after.rotated - afterPersist.rotated).toBe(1);
+  });
 });
