@@ -2,17 +2,15 @@
 
 import { signIn } from 'next-auth/react';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { useActionState, useState, type FormEvent } from 'react';
 import { signInErrorMessage } from '@/lib/auth/sign-in-messages';
 import { signInWithPassword } from './actions';
 
 /**
- * With JavaScript: next-auth's signIn(), then a client navigation to the return URL.
+ * With JavaScript: next-auth's signIn(), then a page load of the return URL.
  * Without: the same form posts to a server action that signs in and redirects.
  */
 export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
-  const router = useRouter();
   const [state, formAction, actionPending] = useActionState(signInWithPassword, {});
   const [clientError, setClientError] = useState<string>();
   const [clientPending, setClientPending] = useState(false);
@@ -30,8 +28,9 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
       redirect: false,
     });
     if (result?.ok && !result.error) {
-      router.replace(callbackUrl);
-      router.refresh();
+      // A full load, not router.replace: the client router may hold a prefetched redirect of
+      // the return URL back to this page from while the visitor was signed out.
+      window.location.assign(callbackUrl);
       return;
     }
     setClientPending(false);
