@@ -80,6 +80,28 @@ test('a signed-out visitor to a protected page is sent to sign-in and returns th
   await context.close();
 });
 
+test('signing in after being sent away from the home page lands on the home page once', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${stack.app.url}/`);
+  await page.waitForURL(/\/signin\?callbackUrl=%2F$/);
+  // Let the header's links prefetch while signed out (their answer is a redirect to sign-in).
+  await page.waitForLoadState('networkidle');
+  let navigations = 0;
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) navigations += 1;
+  });
+  await page.getByLabel('Email').fill(DEMO.email);
+  await page.getByLabel('Password').fill(DEMO.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${stack.app.url}/`);
+  await expect.poll(() => page.getByTestId('pen-name').textContent()).toBe(DEMO.penName);
+  await page.waitForTimeout(1_000);
+  expect(page.url()).toBe(`${stack.app.url}/`);
+  expect(navigations).toBeLessThanOrEqual(2);
+  await context.close();
+});
+
 test('the sign-in form works without JavaScript', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
