@@ -3,7 +3,9 @@ import type { ReactNode } from 'react';
 import { getSession } from '@/lib/auth/session';
 import { config } from '@/lib/config';
 import { Providers } from './_components/providers';
+import { SessionAlerts } from './_components/session-alerts';
 import { SiteHeader } from './_components/site-header';
+import { DevStatechartToggle } from './_components/statechart/dev-statechart-toggle';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -19,7 +21,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body>
         <Providers session={session} apiBaseUrl={config().publicBackendUrl}>
           <SiteHeader />
+          <SessionAlerts />
           {children}
+          <DevStatechartToggle />
         </Providers>
       </body>
     </html>

@@ -1,6 +1,6 @@
 import type { SessionUser } from '@/machines/auth.types';
 
-/** The user's field image, or their initials on a colour derived from their id. */
+/** The user's field image, or their initials on a colour derived from their email (stable across data resets). */
 export function Avatar({ user, size = 56 }: { user: SessionUser; size?: number }) {
   if (user.fieldImage) {
     // eslint-disable-next-line @next/next/no-img-element -- arbitrary user-supplied hosts
@@ -12,12 +12,12 @@ export function Avatar({ user, size = 56 }: { user: SessionUser; size?: number }
     .join('')
     .slice(0, 2)
     .toUpperCase();
-  const hue = [...user.id].reduce((sum, char) => sum + char.charCodeAt(0), 0) % 360;
+  const hue = [...user.email].reduce((sum, char) => sum + char.charCodeAt(0), 0) % 360;
   return (
     <span
       className="avatar"
       aria-hidden="true"
-      style={{ width: size, height: size, background: `hsl(${hue} 55% 38%)` }}
+      style={{ width: size, height: size, background: `hsl(${hue} 50% 28%)` }}
     >
       {initials}
     </span>

@@ -17,6 +17,7 @@ export function Posts({ initialPosts }: { initialPosts: Post[] }) {
   const [posts, setPosts] = useState(initialPosts);
   const [deleting, setDeleting] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string>();
+  const [reloading, setReloading] = useState(false);
   // The draft is React state, not the form's own: a failed save (or an expired session and a
   // new sign-in in the dialog) never clears it.
   const [draft, setDraft] = useState({ title: '', body: '' });
@@ -39,11 +40,14 @@ export function Posts({ initialPosts }: { initialPosts: Post[] }) {
 
   async function reload() {
     setError(undefined);
+    setReloading(true);
     try {
       const { data } = await clientAuth.get('/posts');
       setPosts(postListSchema.parse(data).posts);
     } catch (e) {
       setError(describe(e));
+    } finally {
+      setReloading(false);
     }
   }
 
@@ -79,8 +83,13 @@ export function Posts({ initialPosts }: { initialPosts: Post[] }) {
             value={draft.title}
             onChange={(e) => setDraft({ ...draft, title: e.target.value })}
             aria-invalid={Boolean(fieldErrors?.title)}
+            aria-describedby={fieldErrors?.title ? 'post-title-error' : undefined}
           />
-          {fieldErrors?.title && <p className="field-error">{fieldErrors.title}</p>}
+          {fieldErrors?.title && (
+            <p id="post-title-error" className="field-error">
+              {fieldErrors.title}
+            </p>
+          )}
           <label htmlFor="post-body">Body</label>
           <textarea
             id="post-body"
@@ -89,33 +98,52 @@ export function Posts({ initialPosts }: { initialPosts: Post[] }) {
             maxLength={5000}
             value={draft.body}
             onChange={(e) => setDraft({ ...draft, body: e.target.value })}
+            aria-invalid={Boolean(fieldErrors?.body)}
+            aria-describedby={fieldErrors?.body ? 'post-body-error' : undefined}
           />
-          {fieldErrors?.body && <p className="field-error">{fieldErrors.body}</p>}
+          {fieldErrors?.body && (
+            <p id="post-body-error" className="field-error">
+              {fieldErrors.body}
+            </p>
+          )}
           {state && !state.ok && state.error && (
             <p className="error" role="alert">
               {state.error}
             </p>
           )}
-          <button type="submit" disabled={pending} aria-busy={pending}>
-            {pending ? 'Publishing…' : 'Publish'}
-          </button>
+          <div className="form-actions">
+            <button type="submit" disabled={pending} aria-busy={pending}>
+              {pending ? 'Publishing…' : 'Publish'}
+            </button>
+            <p className="muted" role="status">
+              {state?.ok && !pending ? `Published “${state.post.title}”.` : null}
+            </p>
+          </div>
         </form>
       </section>
 
       <section aria-labelledby="posts-heading">
         <div className="row">
-          <h2 id="posts-heading">Your posts</h2>
-          <button type="button" className="secondary" onClick={reload}>
-            Reload
+          <h2 id="posts-heading">
+            Your posts <span className="count">{posts.length}</span>
+          </h2>
+          <button
+            type="button"
+            className="secondary"
+            onClick={reload}
+            disabled={reloading}
+            aria-busy={reloading}
+          >
+            {reloading ? 'Reloading…' : 'Reload'}
           </button>
         </div>
         {error && (
-          <p className="error" role="alert">
+          <p className="error" role="alert" data-testid="posts-error">
             {error}
           </p>
         )}
         {posts.length === 0 ? (
-          <p className="muted">No posts yet. Write your first one above.</p>
+          <p className="muted empty">No posts yet. Write your first one above.</p>
         ) : (
           <ul className="posts" data-testid="posts">
             {posts.map((post) => (

@@ -2,39 +2,71 @@
 
 import { useSession } from 'next-auth/react';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
+import { usePathname } from 'next/navigation';
+import { useEffect, useState } from 'react';
 import { getAuthActor } from '@/lib/auth/actor';
+import { Avatar } from './avatar';
 
 export function SiteHeader() {
   const { data, status } = useSession();
-  const router = useRouter();
+  const pathname = usePathname();
+  const [signingOut, setSigningOut] = useState(false);
+
+  // Leave once the session is gone (sooner, the sign-in page would still see it and send us
+  // back), with a full load that also drops the signed-in pages the client router has cached.
+  useEffect(() => {
+    if (signingOut && status === 'unauthenticated') {
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load on purpose
+      window.location.assign('/signin?reason=signedOut');
+    }
+  }, [signingOut, status]);
 
   function signOut() {
+    setSigningOut(true);
     getAuthActor().send({ type: 'SIGN_OUT' });
-    router.replace('/signin?reason=signedOut');
   }
 
+  const current = (href: string) => (pathname === href ? 'page' : undefined);
   return (
     <header className="site-header">
       <Link href="/" className="brand">
+        <span className="brand-mark" aria-hidden="true" />
         Token reissue
       </Link>
       <nav aria-label="Main">
         {status === 'authenticated' && data ? (
           <>
-            <Link href="/debug">Statechart</Link>
-            <span className="muted" data-testid="header-pen-name">
-              {data.user.penName}
+            <Link href="/" aria-current={current('/')}>
+              Posts
+            </Link>
+            <Link href="/debug" aria-current={current('/debug')}>
+              Statechart
+            </Link>
+            <span className="header-user">
+              <Avatar user={data.user} size={28} />
+              <span className="muted" data-testid="header-pen-name">
+                {data.user.penName}
+              </span>
             </span>
-            <button type="button" className="secondary" onClick={signOut}>
-              Sign out
+            <button
+              type="button"
+              className="secondary"
+              onClick={signOut}
+              disabled={signingOut}
+              aria-busy={signingOut}
+            >
+              {signingOut ? 'Signing out…' : 'Sign out'}
             </button>
           </>
         ) : (
           status === 'unauthenticated' && (
             <>
-              <Link href="/signin">Sign in</Link>
-              <Link href="/signup">Sign up</Link>
+              <Link href="/signin" aria-current={current('/signin')}>
+                Sign in
+              </Link>
+              <Link href="/signup" aria-current={current('/signup')}>
+                Sign up
+              </Link>
             </>
           )
         )}

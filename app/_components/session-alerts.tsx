@@ -1,0 +1,16 @@
+'use client';
+
+import { useIsClient } from '@/lib/ui/use-is-client';
+import { ReissueNotice } from './reissue-notice';
+import { SessionExpiredDialog } from './session-expired-dialog';
+
+/** What the tab's auth actor has to tell the person: a failed renewal, an ended session. Browser-only. */
+export function SessionAlerts() {
+  if (!useIsClient()) return null;
+  return (
+    <div className="session-alerts" data-testid="session-alerts">
+      <ReissueNotice />
+      <SessionExpiredDialog />
+    </div>
+  );
+}

@@ -1,0 +1,176 @@
+'use client';
+
+import { useSelector } from '@xstate/react';
+import { signIn, signOut } from 'next-auth/react';
+import { useRouter } from 'next/navigation';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type MouseEvent,
+} from 'react';
+import { getAuthActor } from '@/lib/auth/actor';
+import { signInErrorMessage } from '@/lib/auth/sign-in-messages';
+
+function signInPageUrl(): string {
+  const here = `${window.location.pathname}${window.location.search}`;
+  return `/signin?reason=expired&callbackUrl=${encodeURIComponent(here)}`;
+}
+
+/** Leaves through the sign-in page; the dead session is signed out first, or the page would bounce back here. */
+function goToSignIn(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  void signOut({ callbackUrl: signInPageUrl() });
+}
+
+/**
+ * Sign in again without leaving the page. Success updates next-auth's session; the AuthBridge
+ * hands it to the actor as SESSION_UPDATE, the actor leaves `expired`, and this unmounts.
+ */
+function ExpiredDialog({ email }: { email: string }) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const emailRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const [open, setOpen] = useState(true);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string>();
+
+  useLayoutEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      dialog.showModal();
+      (email ? passwordRef : emailRef).current?.focus();
+    }
+    if (!open && dialog.open) dialog.close();
+  }, [open, email]);
+
+  const stuck = useRef<ReturnType<typeof setTimeout>>(undefined);
+  // Close before the element leaves the page, so the browser returns focus where it was.
+  useLayoutEffect(() => {
+    const dialog = dialogRef.current;
+    return () => {
+      clearTimeout(stuck.current);
+      dialog?.close();
+    };
+  }, []);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(undefined);
+    try {
+      const result = await signIn('credentials', {
+        email: String(form.get('email') ?? '').trim(),
+        password: String(form.get('password') ?? ''),
+        redirect: false,
+      });
+      if (result?.ok && !result.error) {
+        // Still pending: the dialog closes when the new session reaches the actor, normally at once.
+        stuck.current = setTimeout(() => {
+          setPending(false);
+          setError('You are signed in, but this page has not caught up. Reload it to continue.');
+        }, 10_000);
+        return;
+      }
+      setError(signInErrorMessage(result?.error));
+    } catch {
+      setError(signInErrorMessage('unavailable'));
+    }
+    setPending(false);
+  }
+
+  return (
+    <>
+      {!open && (
+        <div className="banner banner-error" role="status" data-testid="session-ended-banner">
+          <p>
+            <strong>Your session ended.</strong> Your work on this page is still here; sign in to
+            save it.
+          </p>
+          <button type="button" onClick={() => setOpen(true)}>
+            Sign in again
+          </button>
+        </div>
+      )}
+      <dialog
+        ref={dialogRef}
+        className="dialog"
+        aria-labelledby="expired-title"
+        aria-describedby="expired-description"
+        onClose={() => setOpen(false)}
+        data-testid="session-expired-dialog"
+      >
+        <form className="form" onSubmit={onSubmit}>
+          <h2 id="expired-title">Your session ended</h2>
+          <p id="expired-description" className="muted">
+            For your security you were signed out. Sign in again to pick up where you left off: you
+            stay on this page and nothing you typed is lost.
+          </p>
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          <label htmlFor="expired-email">Email</label>
+          <input
+            ref={emailRef}
+            id="expired-email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={email}
+          />
+          <label htmlFor="expired-password">Password</label>
+          <input
+            ref={passwordRef}
+            id="expired-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+          />
+          <div className="dialog-actions">
+            <button type="submit" disabled={pending} aria-busy={pending}>
+              {pending ? 'Signing in…' : 'Sign in'}
+            </button>
+            <button type="button" className="secondary" onClick={() => setOpen(false)}>
+              Not now
+            </button>
+          </div>
+          <p className="dialog-footer">
+            <a href={signInPageUrl()} onClick={goToSignIn}>
+              Go to the sign-in page
+            </a>
+          </p>
+        </form>
+      </dialog>
+    </>
+  );
+}
+
+/** Shows the dialog while the tab's actor is `expired` (its refresh token is dead). */
+export function SessionExpiredDialog() {
+  const actor = getAuthActor();
+  const expired = useSelector(actor, (snapshot) => snapshot.matches('expired'));
+  const email = useSelector(actor, (snapshot) => snapshot.context.user?.email ?? '');
+  const userId = useSelector(actor, (snapshot) => snapshot.context.user?.id ?? null);
+  const router = useRouter();
+  const expiredFor = useRef<string | null>(null);
+
+  // Someone else signed in from the dialog: this page shows the previous account's data.
+  useEffect(() => {
+    if (expired) {
+      expiredFor.current = userId;
+    } else if (expiredFor.current !== null) {
+      if (userId && userId !== expiredFor.current) router.refresh();
+      expiredFor.current = null;
+    }
+  }, [expired, userId, router]);
+
+  return expired ? <ExpiredDialog email={email} /> : null;
+}

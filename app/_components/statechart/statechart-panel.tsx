@@ -1,0 +1,135 @@
+'use client';
+
+import { useSelector } from '@xstate/react';
+import { useMemo, useSyncExternalStore } from 'react';
+import { getAuthActor } from '@/lib/auth/actor';
+import { clientAuthTraffic } from '@/lib/http/client';
+import { formatRemaining } from '@/lib/ui/format';
+import { activeStateIds, leafStateId } from '@/lib/ui/state-ids';
+import { edgeBetween, layoutStatechart } from '@/lib/ui/statechart-layout';
+import { useIsClient } from '@/lib/ui/use-is-client';
+import { useNow } from '@/lib/ui/use-now';
+import { useStateHistory } from '@/lib/ui/use-state-history';
+import { authMachineDiagram } from '@/machines/auth.diagram';
+import { DebugActions } from './debug-actions';
+import { StatechartDiagram } from './statechart-diagram';
+import { TransitionTable } from './transition-table';
+
+const layout = layoutStatechart(authMachineDiagram);
+
+function TokenCountdown({ expiresAt, receivedAt }: { expiresAt: number; receivedAt: number }) {
+  const now = useNow(1_000);
+  const left = expiresAt - now;
+  const share = Math.min(1, Math.max(0, left / Math.max(1, expiresAt - receivedAt)));
+  return (
+    <>
+      <span data-testid="token-expiry">{formatRemaining(left)}</span>
+      <span className="meter" aria-hidden="true">
+        <span style={{ width: `${share * 100}%` }} />
+      </span>
+    </>
+  );
+}
+
+function LivePanel() {
+  const actor = getAuthActor();
+  const snapshot = useSelector(actor, (current) => current);
+  const traffic = useSyncExternalStore(
+    clientAuthTraffic.subscribe,
+    clientAuthTraffic.getSnapshot,
+    clientAuthTraffic.getSnapshot,
+  );
+  const history = useStateHistory(actor);
+  const activeIds = useMemo(() => activeStateIds(snapshot.value), [snapshot.value]);
+  const leaf = leafStateId(snapshot.value);
+  const previous = history.at(-2);
+  const lastEdge = previous ? edgeBetween(layout.edges, previous, history.at(-1)!) : undefined;
+  const { context } = snapshot;
+
+  return (
+    <div className="statechart-panel" data-testid="statechart-panel" data-current={leaf}>
+      <div className="sc-layout">
+        <div className="sc-main">
+          {/* Focusable: on narrow screens the diagram scrolls sideways, also by keyboard. */}
+          <div className="statechart-frame" tabIndex={0} role="region" aria-label="Diagram">
+            <StatechartDiagram
+              layout={layout}
+              activeIds={activeIds}
+              lastEdgeId={lastEdge?.id}
+              label={`The auth machine of this tab. Current state: ${leaf}.`}
+            />
+          </div>
+          <p className="sr-only" aria-live="polite">
+            Current state: {leaf}
+          </p>
+          <ol className="history" aria-label="Recent states" data-testid="state-history">
+            {history.map((state, index) => (
+              <li
+                key={`${index}-${state}`}
+                aria-current={index === history.length - 1 ? 'step' : undefined}
+              >
+                {state}
+              </li>
+            ))}
+          </ol>
+          <TransitionTable diagram={authMachineDiagram} />
+        </div>
+        <div className="sc-side">
+          <dl className="stats">
+            <div>
+              <dt>Token expires in</dt>
+              <dd>
+                {context.accessTokenExpiresAt ? (
+                  <TokenCountdown
+                    expiresAt={context.accessTokenExpiresAt}
+                    receivedAt={context.accessTokenReceivedAt ?? context.accessTokenExpiresAt}
+                  />
+                ) : (
+                  <span data-testid="token-expiry">no token</span>
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Reissues</dt>
+              <dd data-testid="reissue-count">{context.reissueCount}</dd>
+            </div>
+            <div>
+              <dt>Coalesced 401s</dt>
+              <dd data-testid="coalesced-count">{context.coalescedCount}</dd>
+            </div>
+            <div>
+              <dt>Requests waiting</dt>
+              <dd data-testid="waiting-count">{traffic.waiting}</dd>
+            </div>
+            <div>
+              <dt>Retried · failed</dt>
+              <dd data-testid="traffic-count">
+                {traffic.retried} · {traffic.failed}
+              </dd>
+            </div>
+            <div className="stats-wide">
+              <dt>Last error</dt>
+              <dd data-testid="last-error">
+                {context.error ? `${context.error.code}: ${context.error.message}` : 'none'}
+              </dd>
+            </div>
+          </dl>
+          <DebugActions />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** The tab's auth actor, live: its statechart with the current state lit, timers, counters and buttons to provoke it. */
+export function StatechartPanel() {
+  // The actor lives in the browser only; the server renders a placeholder of the same size.
+  if (!useIsClient()) {
+    return (
+      <div className="statechart-panel" aria-busy="true">
+        <p className="muted">Loading the live statechart…</p>
+      </div>
+    );
+  }
+  return <LivePanel />;
+}
