@@ -1,11 +1,5 @@
 import { z } from 'zod';
-
-export const userSchema = z.object({
-  id: z.string().min(1),
-  email: z.string(),
-  penName: z.string(),
-  fieldImage: z.string().nullable(),
-});
+import { sessionUserSchema } from './session';
 
 /** The API's answer to login, signup and reissue. */
 export const tokenPairSchema = z.object({
@@ -13,7 +7,7 @@ export const tokenPairSchema = z.object({
   accessTokenExpiresAt: z.number().int().positive(),
   refreshToken: z.string().min(1),
   refreshTokenExpiresAt: z.number().int().positive(),
-  user: userSchema,
+  user: sessionUserSchema,
 });
 export type TokenPair = z.infer<typeof tokenPairSchema>;
 
