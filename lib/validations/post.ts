@@ -1,7 +1,8 @@
-import { z } from 'zod';
+// zod/mini: this module ships to the browser (the live post list), where every kilobyte counts.
+import * as z from 'zod/mini';
 
 export const postSchema = z.object({
-  id: z.union([z.string(), z.number()]).transform(String),
+  id: z.pipe(z.union([z.string(), z.number()]), z.transform(String)),
   title: z.string(),
   body: z.string(),
   createdAt: z.union([z.number(), z.string()]),
@@ -11,7 +12,13 @@ export type Post = z.infer<typeof postSchema>;
 export const postListSchema = z.object({ posts: z.array(postSchema) });
 
 export const newPostSchema = z.object({
-  title: z.string().trim().min(1, 'Give your post a title').max(120, 'Use at most 120 characters'),
-  body: z.string().max(5000, 'Use at most 5000 characters'),
+  title: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'Give your post a title'),
+      z.maxLength(120, 'Use at most 120 characters'),
+    ),
+  body: z.string().check(z.maxLength(5000, 'Use at most 5000 characters')),
 });
 export type NewPost = z.infer<typeof newPostSchema>;
