@@ -4,6 +4,7 @@ import { signIn } from 'next-auth/react';
 import Link from 'next/link';
 import { useActionState, useState, type FormEvent } from 'react';
 import { signInErrorMessage } from '@/lib/auth/sign-in-messages';
+import { TextField } from '../_components/text-field';
 import { signInWithPassword } from './actions';
 
 /**
@@ -38,7 +39,7 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
   }
 
   return (
-    <form className="card form" action={formAction} onSubmit={onSubmit} noValidate={false}>
+    <form className="card form" action={formAction} onSubmit={onSubmit}>
       <h1>Sign in</h1>
       {notice && !error && (
         <p className="notice" role="status">
@@ -51,37 +52,23 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
         </p>
       )}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <label htmlFor="email">Email</label>
-      <input
-        id="email"
+      <TextField
         name="email"
+        label="Email"
         type="email"
         autoComplete="email"
         required
         defaultValue={state.values?.email}
-        aria-invalid={Boolean(state.fieldErrors?.email)}
-        aria-describedby={state.fieldErrors?.email ? 'email-error' : undefined}
+        error={state.fieldErrors?.email}
       />
-      {state.fieldErrors?.email && (
-        <p id="email-error" className="field-error">
-          {state.fieldErrors.email}
-        </p>
-      )}
-      <label htmlFor="password">Password</label>
-      <input
-        id="password"
+      <TextField
         name="password"
+        label="Password"
         type="password"
         autoComplete="current-password"
         required
-        aria-invalid={Boolean(state.fieldErrors?.password)}
-        aria-describedby={state.fieldErrors?.password ? 'password-error' : undefined}
+        error={state.fieldErrors?.password}
       />
-      {state.fieldErrors?.password && (
-        <p id="password-error" className="field-error">
-          {state.fieldErrors.password}
-        </p>
-      )}
       <button type="submit" disabled={pending} aria-busy={pending}>
         {pending ? 'Signing in…' : 'Sign in'}
       </button>

@@ -106,28 +106,23 @@ export function StatechartDiagram({
       data-testid="statechart"
     >
       <defs>
-        <marker
-          id="sc-arrow"
-          viewBox="0 0 10 10"
-          refX="9"
-          refY="5"
-          markerWidth="7"
-          markerHeight="7"
-          orient="auto-start-reverse"
-        >
-          <path d="M 0 0 L 10 5 L 0 10 z" className="sc-arrowhead" />
-        </marker>
-        <marker
-          id="sc-arrow-last"
-          viewBox="0 0 10 10"
-          refX="9"
-          refY="5"
-          markerWidth="7"
-          markerHeight="7"
-          orient="auto-start-reverse"
-        >
-          <path d="M 0 0 L 10 5 L 0 10 z" className="sc-arrowhead-last" />
-        </marker>
+        {[
+          ['sc-arrow', 'sc-arrowhead'],
+          ['sc-arrow-last', 'sc-arrowhead-last'],
+        ].map(([id, className]) => (
+          <marker
+            key={id}
+            id={id}
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
+            <path d="M 0 0 L 10 5 L 0 10 z" className={className} />
+          </marker>
+        ))}
       </defs>
       {nodes.map((node) => (
         <StateNode key={node.id} node={node} active={activeIds.includes(node.id)} />
