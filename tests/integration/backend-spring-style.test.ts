@@ -168,6 +168,26 @@ describe('spring-style adapter', () => {
     );
   });
 
+  it('a /users/me that fails once for a transient reason is asked again, so the rotated pair is kept', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const accessToken = await jwt(ACCESS_EXP);
+    let calls = 0;
+    server.use(
+      http.post(`${API}/api/auth/reissue`, () =>
+        HttpResponse.json({ accessToken, refreshToken: 'r' }),
+      ),
+      http.get(`${API}/users/me`, () => {
+        calls += 1;
+        return calls === 1 ? new HttpResponse(null, { status: 503 }) : HttpResponse.json(me);
+      }),
+    );
+    expect(await backend.reissue('old-refresh')).toMatchObject({
+      ok: true,
+      tokens: { user: mapped },
+    });
+    expect(calls).toBe(2);
+  });
+
   it('a refused login keeps the status and the Spring message as the error', async () => {
     server.use(
       http.post(`${API}/api/auth/login`, () =>

@@ -10,6 +10,7 @@ import 'server-only';
 import type {
   AuthBackend,
   BackendEndpoint,
+  BackendFailure,
   BackendResult,
   TokenPair,
 } from '@/lib/auth/auth-backend';
@@ -69,7 +70,11 @@ export function createSpringStyleBackend(endpoint: BackendEndpoint): AuthBackend
     const refreshTokenExpiresAt =
       resolveExpiry({ inSeconds: refreshTokenExpiresIn, token: refreshToken }, now) ??
       now + UNKNOWN_REFRESH_LIFETIME_MS;
-    const user = await loadUser(accessToken);
+    // A GET is safe to repeat, and losing a pair the API already rotated costs the session.
+    let user = await loadUser(accessToken);
+    const transient = (failure: BackendFailure) =>
+      failure.kind === 'unavailable' && failure.cause !== 'malformed';
+    if (!user.ok && transient(user.failure)) user = await loadUser(accessToken);
     if (!user.ok) {
       // The pair is fresh, so a refusal here is the API's fault, not the session's: transient.
       const reason = `${SPRING_PATHS.me} after ${path} failed: ${reasonOf(user.failure)}`;
