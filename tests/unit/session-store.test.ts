@@ -51,7 +51,7 @@ function source(cookies: Record<string, string>): CookieSource {
 }
 
 /** A request carrying `cookies`, the way the browser sends them. */
-function requestWith(cookies: { name: string; value: string }[]): NextRequest {
+function requestWith(cookies: readonly { name: string; value: string }[]): NextRequest {
   const header = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   return new NextRequest('http://localhost/', { headers: { cookie: header } });
 }
@@ -146,7 +146,7 @@ test('one write lands on the forwarded request and on the response alike', async
 
 test('a value that does not decrypt, or decrypts to no session, reads as no session', async () => {
   expect(await store.read(source({ 'next-auth.session-token': 'garbage' }))).toBeNull();
-  const notASession = await encode({ token: { sub: 'u1' }, secret });
+  const notASession = await encode({ token: { sub: 'u1' } as unknown as JWT, secret });
   expect(await store.read(source({ 'next-auth.session-token': notASession }))).toBeNull();
   expect(await store.read(source({}))).toBeNull();
   expect(store.present(source({ 'next-auth.session-token': 'garbage' }))).toBe(true);
