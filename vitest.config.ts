@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/e2e/**', 'node_modules/**'],
+          exclude: ['tests/e2e/**', 'tests/adopt/**', 'node_modules/**'],
           environment: 'node',
           testTimeout: 20_000,
         },
@@ -30,6 +30,18 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 240_000,
           globalSetup: ['tests/e2e/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // docs/adopting.md followed on a fresh app: one `next build` of a tiny app, then Chromium.
+          name: 'adopt',
+          include: ['tests/adopt/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 20 * 60_000,
+          globalSetup: ['tests/adopt/global-setup.ts'],
         },
       },
     ],

@@ -39,9 +39,10 @@ function run(
   args: string[],
   env: Record<string, string | undefined>,
   echo: boolean,
+  cwd = ROOT,
 ): Omit<Running, 'url'> {
   const child = spawn(command, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -117,6 +118,8 @@ export interface AppOptions {
   secret: string;
   env?: Record<string, string>;
   echo?: boolean;
+  /** Another Next app's folder (the adoption test's); defaults to this repository. */
+  cwd?: string;
 }
 
 export async function startApp({
@@ -126,6 +129,7 @@ export async function startApp({
   secret,
   env = {},
   echo = false,
+  cwd,
 }: AppOptions): Promise<Running> {
   const appPort = port ?? (await freePort());
   const url = `http://localhost:${appPort}`;
@@ -140,6 +144,7 @@ export async function startApp({
       ...env,
     },
     echo,
+    cwd,
   );
   await waitUntil(
     async () => (await fetch(`${url}/api/auth/csrf`)).ok,
