@@ -29,6 +29,13 @@ async function authorize(credentials: Record<string, string> | undefined): Promi
       console.warn(`[auth] reissue ticket refused: ${ticket.reason}`);
       return null;
     }
+    // The reissue route already wrote its pair into the cookie; a ticket older than the cookie
+    // (a delayed signIn arriving after a later reissue) must not roll it back to a rotated-out
+    // refresh token. Refusing loses nothing: the cookie is newer.
+    if (current && ticket.tokens.accessTokenExpiresAt < current.accessTokenExpiresAt) {
+      console.warn('[auth] reissue ticket refused: older than the session cookie');
+      return null;
+    }
     return toUser(ticket.tokens);
   }
 
