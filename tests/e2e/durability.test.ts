@@ -13,9 +13,12 @@ import {
   decodeSession,
   DEMO,
   launchChromium,
+  postCredentials,
   reissueOutcomes,
+  signInWithPassword,
   sleepUntil,
   startStack,
+  writesSessionCookie,
   type Stack,
 } from './harness';
 
@@ -179,6 +182,33 @@ test('signIn(ticket) blocked: the reissue answer already wrote the cookie; the s
   await page.getByRole('button', { name: 'Fire 20 parallel requests' }).waitFor();
   await expectSignedIn(page);
   expect(await reuseDetections()).toBe(reuse);
+});
+
+test('without a browser: the reissue answer itself sets the rotated session cookie, and its ticket is refused once a later reissue rotated that pair', async () => {
+  const jar = await signInWithPassword(stack.app.url);
+  const signedIn = await decodeSession(jar, stack.secret);
+  const reissue = () =>
+    fetch(`${stack.app.url}/api/auth/reissue`, {
+      method: 'POST',
+      headers: { cookie: jar.header(), 'x-auth-reissue': '1', accept: 'application/json' },
+    });
+
+  const first = await reissue();
+  expect(first.status).toBe(200);
+  expect(writesSessionCookie(first)).toBe(true);
+  const { reissue: firstTicket } = (await first.json()) as { reissue: string };
+  const sentWith = jar.store(first).clone();
+  const persisted = await decodeSession(jar, stack.secret);
+  expect(persisted.refreshToken).not.toBe(signedIn.refreshToken);
+
+  const second = await reissue();
+  expect(second.status).toBe(200);
+  jar.store(second);
+
+  // The first ticket arrives late, with the cookie of its time: refused, nothing written.
+  const late = await postCredentials(stack.app.url, sentWith, { reissue: firstTicket });
+  expect(late.status).toBe(401);
+  expect(writesSessionCookie(late)).toBe(false);
 });
 
 test('tab closed right after the reissue answer and reopened 15 s later: signed in, no replay needed', async () => {
