@@ -15,6 +15,8 @@ export interface TokenStore {
   accessTokenExpiresAt: number;
   refreshToken: string;
   user: TokenResponse['user'];
+  /** The latest reissue call, so a run can wait for one still in flight. */
+  pending?: Promise<unknown>;
 }
 
 export interface BenchClient {
@@ -35,7 +37,13 @@ export function createHttp(baseURL: string): AxiosInstance {
 }
 
 /** POST /auth/reissue with the store's refresh token; on success the store holds the new pair. */
-export async function reissue(apiUrl: string, store: TokenStore): Promise<TokenStore> {
+export function reissue(apiUrl: string, store: TokenStore): Promise<TokenStore> {
+  const call = callReissue(apiUrl, store);
+  store.pending = call;
+  return call;
+}
+
+async function callReissue(apiUrl: string, store: TokenStore): Promise<TokenStore> {
   let response: Response;
   try {
     response = await fetch(`${apiUrl}/auth/reissue`, {

@@ -21,6 +21,7 @@ export function table(
     'reuse detected',
     'succeeded',
     'failed',
+    'of which "session ended"',
     '401s served',
     'settle ms',
     'p50 ms',
@@ -34,6 +35,7 @@ export function table(
     formatSpread(of(r, (x) => x.reuseDetected)),
     formatSpread(of(r, (x) => x.succeeded)),
     formatSpread(of(r, (x) => x.failed)),
+    formatSpread(of(r, (x) => x.ended)),
     formatSpread(of(r, (x) => x.unauthorized)),
     formatSpread(of(r, (x) => x.settleMs)),
     formatSpread(

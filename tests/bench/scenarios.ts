@@ -13,6 +13,8 @@ export interface RunResult {
   reuseDetected: number;
   succeeded: number;
   failed: number;
+  /** Failures that looked like "session ended" to the caller. */
+  ended: number;
   unauthorized: number;
   settleMs: number;
   p50: number;
@@ -23,6 +25,8 @@ export interface RunResult {
 interface Outcome {
   ok: boolean;
   ms: number;
+  /** Failed as if signed out: a 401 reached the caller, or a "session expired" error. */
+  ended?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -32,8 +36,13 @@ async function timedGet(client: BenchClient, config?: AxiosRequestConfig): Promi
   try {
     await client.http.get('/users/me', config);
     return { ok: true, ms: performance.now() - started };
-  } catch {
-    return { ok: false, ms: performance.now() - started };
+  } catch (error) {
+    const fields = (typeof error === 'object' && error !== null ? error : {}) as {
+      code?: unknown;
+      response?: { status?: number };
+    };
+    const ended = fields.code === 'SESSION_EXPIRED' || fields.response?.status === 401;
+    return { ok: false, ms: performance.now() - started, ended };
   }
 }
 
@@ -56,12 +65,15 @@ async function measure(
   const settleMs = performance.now() - started;
   const after = await api.counts();
   client.stop();
+  // A reissue still on the wire (a proactive one, say) must land before the session is probed.
+  await client.store.pending?.catch(() => {});
   const latencies = outcomes.map((o) => o.ms);
   return {
     reissues: after.reissues - before.reissues,
     reuseDetected: after.reuseDetected - before.reuseDetected,
     succeeded: outcomes.filter((o) => o.ok).length,
     failed: outcomes.filter((o) => !o.ok).length,
+    ended: outcomes.filter((o) => o.ended).length,
     unauthorized: after.unauthorized - before.unauthorized,
     settleMs,
     p50: percentile(latencies, 50),
