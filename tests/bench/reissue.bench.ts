@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { format } from 'prettier';
 import { startApi, type BenchApi } from './api';
 import { bareAxios, type ClientFactory } from './client';
 import { axiosAuthRefreshDefaults, axiosAuthRefreshNoDedupe, naive, singleFlight } from './clients';
@@ -78,10 +79,10 @@ async function main() {
   await burstApi.close();
   await longApi.close();
   const seconds = (performance.now() - started) / 1000;
-  report(seconds);
+  await report(seconds);
 }
 
-function report(seconds: number) {
+async function report(seconds: number) {
   const runs = (scenario: string) => results.get(scenario)!;
   const settle = (scenario: string, client: string) =>
     runs(scenario)
@@ -153,7 +154,8 @@ function report(seconds: number) {
   const current = readFileSync(docs, 'utf8');
   const before = current.slice(0, current.indexOf(start) + start.length);
   const after = current.slice(current.indexOf(end));
-  writeFileSync(docs, `${before}\n${markdown}\n${after}`);
+  // Formatted as `npm run format` would, so a fresh run leaves only the numbers changed.
+  writeFileSync(docs, await format(`${before}\n${markdown}\n${after}`, { parser: 'markdown' }));
   console.log(`Wrote ${docs}`);
 }
 
