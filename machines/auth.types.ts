@@ -13,6 +13,8 @@ export interface ClientSession {
   /** Epoch milliseconds. */
   accessTokenExpiresAt: number;
   user: SessionUser;
+  /** The server's clock (epoch ms) when it produced this answer; corrects the browser's clock. */
+  serverNow?: number;
 }
 
 /** What the `reissue` actor resolves with. `reissue` is the sealed ticket for `persistSession`. */
@@ -26,4 +28,11 @@ export type ReissueFailureCode = 'SESSION_EXPIRED' | 'REISSUE_UNAVAILABLE';
 export interface AuthError {
   code: ReissueFailureCode;
   message: string;
+}
+
+/** Why proactive reissue stopped for this session; reissues after a 401 still run. */
+export interface BreakerTrip {
+  reason: string;
+  /** Local epoch milliseconds. */
+  at: number;
 }
