@@ -44,7 +44,7 @@ describe('a plain TokenSource on the shared interceptors', () => {
     expect(response.data).toEqual({ id: '1', body: { title: 'Hello' } });
     expect(source.renew).toHaveBeenCalledExactlyOnceWith('token-1');
     expect(apiCalls.get('1')).toBe(2);
-    expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 1, failed: 0 });
+    expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 1, failed: 0, coalesced: 0 });
   });
 
   it("passes the source's typed error through unchanged", async () => {
