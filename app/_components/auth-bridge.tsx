@@ -20,7 +20,12 @@ export function AuthBridge({ apiBaseUrl }: { apiBaseUrl: string }) {
       type: 'SESSION_UPDATE',
       session:
         data && accessToken
-          ? { accessToken, accessTokenExpiresAt: data.accessTokenExpiresAt, user: data.user }
+          ? {
+              accessToken,
+              accessTokenExpiresAt: data.accessTokenExpiresAt,
+              user: data.user,
+              serverNow: data.serverNow,
+            }
           : null,
     });
     // The token identifies the session; other fields change only with it.

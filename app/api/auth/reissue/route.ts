@@ -23,7 +23,8 @@ export async function POST(req: NextRequest) {
   const { accessToken, accessTokenExpiresAt, user } = result.tokens;
   const reissue = await sealTicket(session.sub, result.tokens);
   return NextResponse.json(
-    { accessToken, accessTokenExpiresAt, user, reissue },
+    // serverNow: the browser measures the token's remaining life against this, not its own clock.
+    { accessToken, accessTokenExpiresAt, user, reissue, serverNow: Date.now() },
     { headers: noStore },
   );
 }
