@@ -109,7 +109,7 @@ for (const shiftMinutes of [10, -10]) {
     expect(reissues).toBeLessThanOrEqual(Math.ceil(lifetimes / 0.75) + 1);
     expect(await page.getByTestId('breaker').textContent()).toBe('on');
     await context.close();
-  });
+  }, TRAFFIC_MS + 120_000);
 }
 
 test('a tab hidden and frozen past its token expiry comes back visible: its first requests meet no 401', async () => {
