@@ -68,48 +68,53 @@ async function fireBurst(page: Page): Promise<string> {
 }
 
 for (const shiftMinutes of [10, -10]) {
-  test(`page clock ${shiftMinutes > 0 ? '+' : ''}${shiftMinutes} min: ${TRAFFIC_MS / 1000} s of steady traffic on a ${TOKEN_TTL_SECONDS} s token, 0 × 401, one reissue per token, no storm`, async () => {
-    const context = await browser.newContext();
-    await shiftClock(context, shiftMinutes * 60_000);
-    const page = await signedInDebugPage(context);
-    // The page really runs shifted (performance's clock is not shifted).
-    const shift = await page.evaluate(
-      () => Date.now() - performance.timeOrigin - performance.now(),
-    );
-    expect(Math.abs(shift - shiftMinutes * 60_000)).toBeLessThan(5_000);
-    await expect
-      .poll(() => page.getByTestId('clock-offset').textContent(), { timeout: 30_000 })
-      .toMatch(shiftMinutes > 0 ? /server −(9:5\d|10:0\d)/ : /server \+(9:5\d|10:0\d)/);
+  test(
+    `page clock ${shiftMinutes > 0 ? '+' : ''}${shiftMinutes} min: ${TRAFFIC_MS / 1000} s of steady traffic on a ${TOKEN_TTL_SECONDS} s token, 0 × 401, one reissue per token, no storm`,
+    async () => {
+      const context = await browser.newContext();
+      await shiftClock(context, shiftMinutes * 60_000);
+      const page = await signedInDebugPage(context);
+      // The page really runs shifted (performance's clock is not shifted).
+      const shift = await page.evaluate(
+        () => Date.now() - performance.timeOrigin - performance.now(),
+      );
+      expect(Math.abs(shift - shiftMinutes * 60_000)).toBeLessThan(5_000);
+      await expect
+        .poll(() => page.getByTestId('clock-offset').textContent(), { timeout: 30_000 })
+        .toMatch(shiftMinutes > 0 ? /server −(9:5\d|10:0\d)/ : /server \+(9:5\d|10:0\d)/);
 
-    const rejectedBefore = await requestCount(stack.api.url, '/users/me', 'GET', 401);
-    const okBefore = await requestCount(stack.api.url, '/users/me', 'GET', 200);
-    const reissuesBefore = await reissueCount(stack.api.url);
-    const started = Date.now();
-    const results = new Map<string, number>();
-    while (Date.now() - started < TRAFFIC_MS) {
-      const result = await fireBurst(page);
-      results.set(result, (results.get(result) ?? 0) + 1);
-      await page.waitForTimeout(BURST_EVERY_MS);
-    }
-    const elapsed = Date.now() - started;
+      const rejectedBefore = await requestCount(stack.api.url, '/users/me', 'GET', 401);
+      const okBefore = await requestCount(stack.api.url, '/users/me', 'GET', 200);
+      const reissuesBefore = await reissueCount(stack.api.url);
+      const started = Date.now();
+      const results = new Map<string, number>();
+      while (Date.now() - started < TRAFFIC_MS) {
+        const result = await fireBurst(page);
+        results.set(result, (results.get(result) ?? 0) + 1);
+        await page.waitForTimeout(BURST_EVERY_MS);
+      }
+      const elapsed = Date.now() - started;
 
-    const rejected = (await requestCount(stack.api.url, '/users/me', 'GET', 401)) - rejectedBefore;
-    const ok = (await requestCount(stack.api.url, '/users/me', 'GET', 200)) - okBefore;
-    const reissues = (await reissueCount(stack.api.url)) - reissuesBefore;
-    const lifetimes = elapsed / (TOKEN_TTL_SECONDS * 1000);
-    console.log(
-      `clock ${shiftMinutes > 0 ? '+' : ''}${shiftMinutes} min, ${Math.round(elapsed / 1000)} s: ` +
-        `${ok} × 200, ${rejected} × 401, ${reissues} reissues over ${lifetimes.toFixed(1)} token lifetimes; ` +
-        `bursts ${JSON.stringify(Object.fromEntries(results))}`,
-    );
-    expect(rejected).toBe(0);
-    expect([...results.keys()]).toEqual(['20 succeeded, 0 failed.']);
-    // Proactive at three quarters of each token's life: at most one per token, never a storm.
-    expect(reissues).toBeGreaterThanOrEqual(Math.floor(lifetimes) - 1);
-    expect(reissues).toBeLessThanOrEqual(Math.ceil(lifetimes / 0.75) + 1);
-    expect(await page.getByTestId('breaker').textContent()).toBe('on');
-    await context.close();
-  }, TRAFFIC_MS + 120_000);
+      const rejected =
+        (await requestCount(stack.api.url, '/users/me', 'GET', 401)) - rejectedBefore;
+      const ok = (await requestCount(stack.api.url, '/users/me', 'GET', 200)) - okBefore;
+      const reissues = (await reissueCount(stack.api.url)) - reissuesBefore;
+      const lifetimes = elapsed / (TOKEN_TTL_SECONDS * 1000);
+      console.log(
+        `clock ${shiftMinutes > 0 ? '+' : ''}${shiftMinutes} min, ${Math.round(elapsed / 1000)} s: ` +
+          `${ok} × 200, ${rejected} × 401, ${reissues} reissues over ${lifetimes.toFixed(1)} token lifetimes; ` +
+          `bursts ${JSON.stringify(Object.fromEntries(results))}`,
+      );
+      expect(rejected).toBe(0);
+      expect([...results.keys()]).toEqual(['20 succeeded, 0 failed.']);
+      // Proactive at three quarters of each token's life: at most one per token, never a storm.
+      expect(reissues).toBeGreaterThanOrEqual(Math.floor(lifetimes) - 1);
+      expect(reissues).toBeLessThanOrEqual(Math.ceil(lifetimes / 0.75) + 1);
+      expect(await page.getByTestId('breaker').textContent()).toBe('on');
+      await context.close();
+    },
+    TRAFFIC_MS + 120_000,
+  );
 }
 
 test('a tab hidden and frozen past its token expiry comes back visible: its first requests meet no 401', async () => {
