@@ -1,5 +1,10 @@
+/**
+ * The auth statechart: states, events, guards, delays and named side effects, with no
+ * implementation imports. Clock arithmetic lives in `auth.timing.ts`, snapshot readers in
+ * `auth.tokens.ts`; lib/ provides `reissue`, `persistSession`, `signOut` and `reportBreaker`.
+ */
 import { assign, fromPromise, setup } from 'xstate';
-import type { AuthError, BreakerTrip, ClientSession, ReissueResult } from './auth.types';
+import type { AuthContext, AuthError, AuthEvent, ReissueInput, ReissueResult } from './auth.types';
 import {
   BREAKER_LIMIT,
   BREAKER_WINDOW_MS,
@@ -12,41 +17,10 @@ import {
   recentReissues,
   type TokenClock,
 } from './auth.timing';
+import { toAuthError } from './auth.tokens';
 
-export interface AuthContext extends TokenClock {
-  accessToken: string | null;
-  user: ClientSession['user'] | null;
-  /** Sealed ticket from the last reissue, consumed by `persistSession`. */
-  ticket: string | null;
-  /** The last failure; kept until a reissue succeeds or a new session arrives. */
-  error: AuthError | null;
-  /** Transient failures in a row; drives the backed-off proactive retry. */
-  retryAttempt: number;
-  /** This tab's own reissues, since start. */
-  reissueCount: number;
-  /** Sessions adopted from another tab (its reissue or sign-in), since start. */
-  adoptedCount: number;
-  coalescedCount: number;
-  /** Local times of this tab's reissues inside the breaker's window. */
-  recentReissues: number[];
-  /** Set when proactive reissue stopped for this session, and why. */
-  breaker: BreakerTrip | null;
-}
-
-export type AuthEvent =
-  /** `fromOtherTab`: another tab of this browser sent it (its reissue or sign-in). */
-  | { type: 'SESSION_UPDATE'; session: ClientSession | null; fromOtherTab?: boolean }
-  | { type: 'TOKEN_REJECTED'; token: string }
-  /** The tab became visible, came online or woke from sleep, or a request found its token expiring. */
-  | { type: 'WAKE' }
-  | { type: 'SIGN_OUT' }
-  /** A person asked to try a failed reissue again now. */
-  | { type: 'RETRY' };
-
-export interface ReissueInput {
-  accessToken: string | null;
-}
-
+export type { AuthContext, AuthEvent, ReissueInput } from './auth.types';
+export { shouldWakeBeforeSending, toAuthError, usableToken } from './auth.tokens';
 export {
   BREAKER_LIMIT,
   BREAKER_WINDOW_MS,
@@ -286,40 +260,3 @@ export const authMachine = setup({
     },
   },
 });
-
-type MatchableSnapshot = {
-  matches: (state: 'authenticated' | { refreshing: 'proactive' }) => boolean;
-  context: AuthContext;
-};
-
-/**
- * The token a request may carry now: while authenticated, and during a proactive reissue as
- * long as the current token is not within its safety margin of expiry. Never while a reactive
- * reissue runs, nor in expired or signedOut.
- */
-export function usableToken(snapshot: MatchableSnapshot, now = Date.now()): string | null {
-  if (snapshot.matches('authenticated')) return snapshot.context.accessToken;
-  if (snapshot.matches({ refreshing: 'proactive' }) && !isExpiring(snapshot.context, now)) {
-    return snapshot.context.accessToken;
-  }
-  return null;
-}
-
-/** A request about to leave with an expiring token should first let the machine reissue (`WAKE`). */
-export function shouldWakeBeforeSending(snapshot: MatchableSnapshot, now = Date.now()): boolean {
-  return snapshot.matches('authenticated') && isExpiring(snapshot.context, now);
-}
-
-/** Errors from the `reissue` actor carry a `code`; anything else is treated as transient. */
-export function toAuthError(error: unknown): AuthError {
-  const fields =
-    typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
-  const message =
-    error instanceof Error
-      ? error.message
-      : typeof fields.message === 'string'
-        ? fields.message
-        : String(error);
-  const code = fields.code;
-  return code === 'SESSION_EXPIRED' ? { code, message } : { code: 'REISSUE_UNAVAILABLE', message };
-}
