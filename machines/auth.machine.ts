@@ -8,7 +8,6 @@ import type { AuthContext, AuthError, AuthEvent, ReissueInput, ReissueResult } f
 import {
   BREAKER_LIMIT,
   BREAKER_WINDOW_MS,
-  MAX_TIMER_DELAY_MS,
   isDue,
   isExpiring,
   isReissueStorm,
@@ -30,8 +29,15 @@ export {
   REISSUE_FLOOR_MS,
 } from './auth.timing';
 export const REISSUE_TIMEOUT_MS = 10_000;
-export const RETRY_BASE_MS = 1_000;
-export const RETRY_MAX_ATTEMPTS = 5;
+/**
+ * Retries after transient failures. A reissue whose answer was lost may already have rotated
+ * the refresh token; the API then accepts the old one again only inside its grace window
+ * (10 s is a common default, 30 s Okta's and ours). So the first retries come fast and all
+ * land within 10 s of the first failure; after that a capped backoff, forever while signed in.
+ */
+export const RETRY_FAST_MS = [250, 1_000, 2_500, 5_000] as const;
+export const RETRY_BACKOFF_BASE_MS = 10_000;
+export const RETRY_BACKOFF_MAX_MS = 30_000;
 
 const emptySession = {
   accessToken: null,
@@ -44,18 +50,29 @@ const emptySession = {
 };
 
 /**
+ * Delay before retry number `attempt` (1-based): the fast steps, then doubling from 10 s up to
+ * the 30 s cap, shortened by up to 20 % jitter (never lengthened past the cap) so tabs that
+ * failed together do not retry together. Never zero: the machine cannot loop without a delay.
+ */
+export function retryDelay(attempt: number, random: number): number {
+  const fast = RETRY_FAST_MS[attempt - 1];
+  if (fast !== undefined) return fast;
+  const step = attempt - RETRY_FAST_MS.length - 1;
+  const backoff = Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_BASE_MS * 2 ** step);
+  return Math.round(backoff * (1 - 0.2 * random));
+}
+
+/**
  * Milliseconds from `now` until the proactive reissue, on the skew-corrected clock (see
- * `auth.timing.ts`: margin, jitter, floor). After transient failures it is an exponential
- * backoff instead. `random` is in [0, 1).
+ * `auth.timing.ts`: margin, jitter, floor). After transient failures it is the retry schedule
+ * (`retryDelay`) instead. `random` is in [0, 1).
  */
 export function proactiveDelay(
   context: Pick<AuthContext, keyof TokenClock | 'error' | 'retryAttempt'>,
   now: number,
   random: number,
 ): number {
-  if (context.error && context.retryAttempt > 0) {
-    return Math.min(MAX_TIMER_DELAY_MS, RETRY_BASE_MS * 2 ** (context.retryAttempt - 1));
-  }
+  if (context.error && context.retryAttempt > 0) return retryDelay(context.retryAttempt, random);
   return deadlineDelay(context, now, random);
 }
 
@@ -133,11 +150,16 @@ export const authMachine = setup({
     isCurrentToken: ({ context, event }) =>
       event.type === 'TOKEN_REJECTED' && event.token === context.accessToken,
     isRefreshTokenDead: (_, error: AuthError) => error.code === 'SESSION_EXPIRED',
-    /** The breaker is closed and transient failures have not used up the proactive retries. */
+    /**
+     * The breaker is closed, or a transient failure is being retried (failures do not count
+     * towards the breaker, and retries go on while signed in).
+     */
     mayReissueProactively: ({ context }) =>
-      context.breaker === null && context.retryAttempt < RETRY_MAX_ATTEMPTS,
+      context.breaker === null || context.error?.code === 'REISSUE_UNAVAILABLE',
     isReissueStorm: ({ context }) =>
-      context.breaker === null && isReissueStorm(context.recentReissues, Date.now()),
+      context.breaker === null &&
+      context.error === null &&
+      isReissueStorm(context.recentReissues, Date.now()),
     /** On the corrected clock the token is (nearly) dead: the next request must wait for a new one. */
     mustReissueBeforeSending: ({ context }) =>
       context.breaker === null && isExpiring(context, Date.now()),

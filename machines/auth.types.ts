@@ -46,7 +46,7 @@ export interface AuthContext extends TokenClock {
   ticket: string | null;
   /** The last failure; kept until a reissue succeeds or a new session arrives. */
   error: AuthError | null;
-  /** Transient failures in a row; drives the backed-off proactive retry. */
+  /** Transient failures in a row; picks the next retry's delay (`retryDelay`). */
   retryAttempt: number;
   /** This tab's own reissues, since start. */
   reissueCount: number;
