@@ -1,15 +1,14 @@
 import 'server-only';
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { backend, type BackendResult } from './backend';
 import type { TokenPair } from '@/lib/validations/auth';
+import { backend, type BackendResult } from './backend';
+import { tokenHash as hash } from './coordinator/in-process';
+import { serverCoordinator } from './coordinator/server';
+import type { ReissueCall, ServerReissueResult } from './coordinator/types';
 
-export type ServerReissueResult =
-  | { ok: true; tokens: TokenPair }
-  | { ok: false; code: 'SESSION_EXPIRED' | 'REISSUE_UNAVAILABLE'; reason: string };
+export type { ServerReissueResult } from './coordinator/types';
 
-interface ReissueMemory {
-  inFlight: LRUCache<string, Promise<ServerReissueResult>>;
+interface RejectedMemory {
   rejected: LRUCache<string, true>;
 }
 
@@ -20,38 +19,22 @@ const MEMORY = Symbol.for('token-reissue.server-reissue-memory');
  * module-level map would exist once per bundle. The memory lives on `globalThis` instead: one
  * per process, shared by all of them.
  */
-function memory(): ReissueMemory {
-  const holder = globalThis as typeof globalThis & { [MEMORY]?: ReissueMemory };
-  holder[MEMORY] ??= {
-    inFlight: new LRUCache({ max: 1_000, ttl: 5_000 }),
-    rejected: new LRUCache({ max: 1_000, ttl: 15 * 60_000 }),
-  };
+function memory(): RejectedMemory {
+  const holder = globalThis as typeof globalThis & { [MEMORY]?: RejectedMemory };
+  holder[MEMORY] ??= { rejected: new LRUCache({ max: 1_000, ttl: 15 * 60_000 }) };
   return holder[MEMORY];
 }
 
-function hash(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
+/** The API call the coordinator makes, mapped to the shared result vocabulary. */
+const callApi: ReissueCall = (refreshToken) => backend.reissue(refreshToken).then(toResult);
 
 /**
- * Single flight per refresh token within this process: concurrent requests carrying the same
- * (possibly just rotated) refresh token share one call to the API, and requests that arrive
- * shortly after reuse its result instead of replaying the rotated token. Bounded in size and
- * time; across processes the API's reuse grace window does the same job.
+ * Reissues through the process's coordinator: requests presenting the same (possibly just
+ * rotated) refresh token share one API call and its outcome, in this process and, with
+ * `REDIS_URL`, across every process. Used by the reissue route, the proxy and `serverAuth`.
  */
 export function reissueOnce(refreshToken: string): Promise<ServerReissueResult> {
-  const { inFlight } = memory();
-  const key = hash(refreshToken);
-  let pending = inFlight.get(key);
-  if (!pending) {
-    pending = backend.reissue(refreshToken).then(toResult);
-    inFlight.set(key, pending);
-    // Transient failures are not worth remembering: the next request may succeed.
-    void pending.then((result) => {
-      if (!result.ok && result.code === 'REISSUE_UNAVAILABLE') inFlight.delete(key);
-    });
-  }
-  return pending;
+  return serverCoordinator(callApi).reissue(refreshToken);
 }
 
 function toResult(result: BackendResult<TokenPair>): ServerReissueResult {
