@@ -13,12 +13,17 @@ export interface Balancer {
   stop: () => Promise<void>;
 }
 
+/** `targets` is read on every request, so callers may fill it in after the origin listens. */
 export async function startRoundRobin(targets: string[]): Promise<Balancer> {
-  const counts = targets.map(() => 0);
+  const counts: number[] = targets.map(() => 0);
   let next = 0;
   const server: Server = createServer((incoming, outgoing) => {
+    if (targets.length === 0) {
+      outgoing.writeHead(503).end();
+      return;
+    }
     const index = next++ % targets.length;
-    counts[index]!++;
+    counts[index] = (counts[index] ?? 0) + 1;
     const target = new URL(targets[index]!);
     const upstream = request(
       {
