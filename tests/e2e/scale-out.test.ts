@@ -9,6 +9,7 @@ import {
   DEMO,
   launchChromium,
   reissueOutcomes,
+  setCookies,
   signInWithPassword,
   sleepUntil,
 } from './harness';
@@ -16,7 +17,8 @@ import {
 /**
  * Three `next start` processes behind one round-robin origin, sharing a real Redis, in front of
  * a strict API (no reuse grace window: a replayed refresh token revokes the family). Access
- * tokens live 8 s and the proxy reissues with 2 s left, so a session expires within a test.
+ * tokens live 20 s (longer than the browser's 10 s minimum for adopting another tab's session)
+ * and the proxy reissues with 2 s left, so a session expires within a test.
  */
 const APPS = 3;
 const WAIT = { timeout: 60_000, interval: 250 };
@@ -28,7 +30,7 @@ beforeAll(async () => {
   stack = await startScaleOutStack({
     apps: APPS,
     redis: true,
-    apiEnv: { ACCESS_TOKEN_TTL: '8', REUSE_GRACE_SECONDS: '0' },
+    apiEnv: { ACCESS_TOKEN_TTL: '20', REUSE_GRACE_SECONDS: '0' },
     appEnv: { SESSION_REFRESH_MARGIN_SECONDS: '2' },
   });
 });
@@ -204,6 +206,27 @@ describe('strict API, 3 processes, Redis, one origin', () => {
     expect(lines.length).toBeGreaterThanOrEqual(1);
     for (const app of stack.apps) {
       expect(app.output().split('Redis unreachable').length - 1).toBeLessThanOrEqual(1);
+    }
+  });
+
+  test('the API killed: a page load after expiry answers 503 with a retry, keeps the session cookie, and never 500', async () => {
+    const jar = await signInWithPassword(stack.origin.url);
+    const session = await decodeSession(jar, stack.secret);
+    await sleepUntil(session.accessTokenExpiresAt - 2_000, 100);
+    process.kill(stack.api.process.pid!, 'SIGKILL');
+    await new Promise((resolve) => stack.api.process.once('exit', resolve));
+
+    const responses = await Promise.all(Array.from({ length: APPS }, () => navigate(jar)));
+    const pages = await Promise.all(responses.map((r) => r.text()));
+    console.log(
+      `page loads with the API killed: statuses ${responses.map((r) => r.status).join(',')}`,
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(APPS).fill(503));
+    for (const html of pages) expect(html).toContain('Retry now');
+    for (const response of responses) {
+      expect(
+        setCookies(response).filter((c) => c.name.startsWith('next-auth.session-token')),
+      ).toEqual([]);
     }
   });
 });
