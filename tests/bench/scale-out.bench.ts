@@ -14,9 +14,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/stack';
 import { startScaleOutStack, type ScaleOutStack } from '../support/scale-out';
-import { decodeSession, reissueOutcomes, signInWithPassword, sleepUntil } from '../e2e/harness';
+import { reissueCounters, sessionOf, signIn } from '../support/http-session';
 
 const LOADS = 50;
+const DEMO_EMAIL = 'demo@example.com';
+const DEMO_PASSWORD = 'demo-password';
 const TTL_SECONDS = 8;
 const MARGIN_SECONDS = 2;
 
@@ -42,31 +44,32 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function round(stack: ScaleOutStack, revoke: boolean): Promise<Round> {
-  const jar = await signInWithPassword(stack.origin.url);
-  const session = await decodeSession(jar, stack.secret);
+  const cookie = await signIn(stack.origin.url, DEMO_EMAIL, DEMO_PASSWORD);
+  const session = await sessionOf(cookie, stack.secret);
   if (revoke) {
     await fetch(`${stack.api.url}/debug/expire-access-token`, {
       method: 'POST',
       headers: { authorization: `Bearer ${session.accessToken}` },
     });
   } else {
-    await sleepUntil(session.accessTokenExpiresAt - MARGIN_SECONDS * 1000, 100);
+    const due = session.accessTokenExpiresAt - MARGIN_SECONDS * 1000 + 100 - Date.now();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due)));
   }
-  const before = await reissueOutcomes(stack.api.url);
+  const before = await reissueCounters(stack.api.url);
   const timed = await Promise.all(
     Array.from({ length: LOADS }, async () => {
       const started = performance.now();
       const response = await fetch(`${stack.origin.url}/`, {
         redirect: 'manual',
-        headers: { cookie: jar.header(), accept: 'text/html' },
+        headers: { cookie, accept: 'text/html' },
         signal: AbortSignal.timeout(120_000),
       }).catch(() => undefined);
       await response?.text();
       return { status: response?.status ?? 0, ms: performance.now() - started, response };
     }),
   );
-  const after = await reissueOutcomes(stack.api.url);
-  const delta = (k: keyof typeof after) => after[k] - before[k];
+  const after = await reissueCounters(stack.api.url);
+  const delta = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
   const times = timed.map((t) => t.ms).sort((a, b) => a - b);
   const toSignIn = (t: (typeof timed)[number]) =>
     (t.response?.headers.get('location') ?? '').includes('/signin');
@@ -101,9 +104,9 @@ async function measure(setup: Setup) {
   });
   try {
     // One warm-up load per process, so first-request compilation is not measured.
-    const warm = await signInWithPassword(stack.origin.url);
+    const warm = await signIn(stack.origin.url, DEMO_EMAIL, DEMO_PASSWORD);
     for (let i = 0; i < setup.apps; i++) {
-      await (await fetch(`${stack.origin.url}/`, { headers: { cookie: warm.header() } })).text();
+      await (await fetch(`${stack.origin.url}/`, { headers: { cookie: warm } })).text();
     }
     const expiry = await round(stack, false);
     const revoked = await round(stack, true);
@@ -113,6 +116,8 @@ async function measure(setup: Setup) {
     );
     console.log(describeRound('after expiry', expiry));
     console.log(describeRound('after revocation', revoked));
+    const fallbacks = stack.apps.filter((a) => a.output().includes('Redis unreachable')).length;
+    if (setup.redis) console.log(`  processes that fell back to in-process coordination: ${fallbacks}`);
   } finally {
     await stack.stop();
   }
@@ -135,4 +140,11 @@ const setups: Setup[] = process.argv.includes('--matrix')
       { apps: 3, redis: false, graceSeconds: 0 },
       { apps: 3, redis: true, graceSeconds: 0 },
     ];
-for (const setup of setups) await measure(setup);
+async function main() {
+  for (const setup of setups) await measure(setup);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -29,7 +29,8 @@ function build(call: ReissueCall): ReissueCoordinator {
   if (REDIS_URL) {
     // The holder may spend two API timeouts and the retry delay; its lock outlives that.
     const lockTtlMs = 2 * BACKEND_TIMEOUT_MS + REISSUE_QUICK_RETRY_MS + 1_000;
-    const { redis, ready } = createRedisClient(REDIS_URL, 1_000);
+    // A busy process may take a while for its first connection; later outages fail fast.
+    const { redis, ready } = createRedisClient(REDIS_URL, 3_000);
     const coordinator = createRedisCoordinator({
       redis,
       ready,
