@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -213,8 +214,15 @@ describe('strict API, 3 processes, Redis, one origin', () => {
     const jar = await signInWithPassword(stack.origin.url);
     const session = await decodeSession(jar, stack.secret);
     await sleepUntil(session.accessTokenExpiresAt - 2_000, 100);
-    process.kill(stack.api.process.pid!, 'SIGKILL');
-    await new Promise((resolve) => stack.api.process.once('exit', resolve));
+    // The API runs as a child of the tsx launcher: kill the server process itself by its PID.
+    const launcher = stack.api.process;
+    const exited = new Promise((resolve) => launcher.once('exit', resolve));
+    const [server] = execFileSync('pgrep', ['-P', String(launcher.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+    process.kill(server ?? launcher.pid!, 'SIGKILL');
+    await exited;
 
     const responses = await Promise.all(Array.from({ length: APPS }, () => navigate(jar)));
     const pages = await Promise.all(responses.map((r) => r.text()));
