@@ -118,7 +118,8 @@ async function measure(setup: Setup) {
     console.log(describeRound('after expiry', expiry));
     console.log(describeRound('after revocation', revoked));
     const fallbacks = stack.apps.filter((a) => a.output().includes('Redis unreachable')).length;
-    if (setup.redis) console.log(`  processes that fell back to in-process coordination: ${fallbacks}`);
+    if (setup.redis)
+      console.log(`  processes that fell back to in-process coordination: ${fallbacks}`);
   } finally {
     await stack.stop();
   }
