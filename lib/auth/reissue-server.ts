@@ -1,7 +1,6 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
-import type { TokenPair } from '@/lib/validations/auth';
-import { backend, type BackendResult } from './backend';
+import { backend } from './backend';
 import { tokenHash as hash } from './coordinator/in-process';
 import { serverCoordinator } from './coordinator/server';
 import type { ReissueCall, ServerReissueResult } from './coordinator/types';
@@ -25,8 +24,8 @@ function memory(): RejectedMemory {
   return holder[MEMORY];
 }
 
-/** The API call the coordinator makes, mapped to the shared result vocabulary. */
-const callApi: ReissueCall = (refreshToken) => backend.reissue(refreshToken).then(toResult);
+/** The API call the coordinator makes: whichever adapter is selected, already in the shared vocabulary. */
+const callApi: ReissueCall = (refreshToken) => backend.reissue(refreshToken);
 
 /**
  * Reissues through the process's coordinator: requests presenting the same (possibly just
@@ -35,18 +34,6 @@ const callApi: ReissueCall = (refreshToken) => backend.reissue(refreshToken).the
  */
 export function reissueOnce(refreshToken: string): Promise<ServerReissueResult> {
   return serverCoordinator(callApi).reissue(refreshToken);
-}
-
-function toResult(result: BackendResult<TokenPair>): ServerReissueResult {
-  if (result.ok) return { ok: true, tokens: result.value };
-  const { failure } = result;
-  // 400/401/403 mean the refresh token will never work again; 429 and the rest may pass.
-  if (failure.kind === 'rejected' && [400, 401, 403].includes(failure.status)) {
-    return { ok: false, code: 'SESSION_EXPIRED', reason: failure.error };
-  }
-  const reason =
-    failure.kind === 'rejected' ? `${failure.status} ${failure.error}` : failure.reason;
-  return { ok: false, code: 'REISSUE_UNAVAILABLE', reason };
 }
 
 /**

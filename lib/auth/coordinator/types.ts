@@ -1,13 +1,11 @@
-import type { TokenPair } from '@/lib/validations/auth';
+import type { ReissueOutcome } from '@/lib/auth/auth-backend';
 
 /**
- * The one vocabulary every reissue path speaks: the successor pair, or why there is none.
- * `SESSION_EXPIRED` means the refresh token will never work again; `REISSUE_UNAVAILABLE` is
- * transient (network, 5xx, timeout, a wait that ran out).
+ * The one vocabulary every reissue path speaks, the backend adapter's outcome: the successor
+ * pair, or why there is none. `SESSION_EXPIRED` means the refresh token will never work again;
+ * `REISSUE_UNAVAILABLE` is transient (network, 5xx, timeout, a wait that ran out).
  */
-export type ServerReissueResult =
-  | { ok: true; tokens: TokenPair }
-  | { ok: false; code: 'SESSION_EXPIRED' | 'REISSUE_UNAVAILABLE'; reason: string };
+export type ServerReissueResult = ReissueOutcome;
 
 /** One call to the API's reissue endpoint, whatever the backend adapter; never throws. */
 export type ReissueCall = (refreshToken: string) => Promise<ServerReissueResult>;
