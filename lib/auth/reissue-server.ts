@@ -7,8 +7,10 @@ import type { ReissueCall, ServerReissueResult } from './coordinator/types';
 
 export type { ServerReissueResult } from './coordinator/types';
 
-interface RejectedMemory {
+interface ReissueMemory {
   rejected: LRUCache<string, true>;
+  /** Refresh tokens this process has rotated, for as long as a reissue ticket lives. */
+  rotated: LRUCache<string, true>;
 }
 
 const MEMORY = Symbol.for('token-reissue.server-reissue-memory');
@@ -18,9 +20,12 @@ const MEMORY = Symbol.for('token-reissue.server-reissue-memory');
  * module-level map would exist once per bundle. The memory lives on `globalThis` instead: one
  * per process, shared by all of them.
  */
-function memory(): RejectedMemory {
-  const holder = globalThis as typeof globalThis & { [MEMORY]?: RejectedMemory };
-  holder[MEMORY] ??= { rejected: new LRUCache({ max: 1_000, ttl: 15 * 60_000 }) };
+function memory(): ReissueMemory {
+  const holder = globalThis as typeof globalThis & { [MEMORY]?: ReissueMemory };
+  holder[MEMORY] ??= {
+    rejected: new LRUCache({ max: 1_000, ttl: 15 * 60_000 }),
+    rotated: new LRUCache({ max: 10_000, ttl: 60_000 }),
+  };
   return holder[MEMORY];
 }
 
@@ -33,7 +38,11 @@ const callApi: ReissueCall = (refreshToken) => backend.reissue(refreshToken);
  * `REDIS_URL`, across every process. Used by the reissue route, the proxy and `serverAuth`.
  */
 export function reissueOnce(refreshToken: string): Promise<ServerReissueResult> {
-  return serverCoordinator(callApi).reissue(refreshToken);
+  const pending = serverCoordinator(callApi).reissue(refreshToken);
+  void pending.then((result) => {
+    if (result.ok) memory().rotated.set(hash(refreshToken), true);
+  });
+  return pending;
 }
 
 /**
@@ -49,4 +58,13 @@ export function noteRejectedAccessToken(accessToken: string, expiresAt: number):
 
 export function wasAccessTokenRejected(accessToken: string): boolean {
   return memory().rejected.has(hash(accessToken));
+}
+
+/**
+ * True when this process has already rotated `refreshToken`. A reissue ticket carrying it is
+ * older than the session cookie the reissue route wrote since; a delayed `signIn` presenting it
+ * (with the cookie it was sent with) must not roll the cookie back to a rotated-out token.
+ */
+export function wasRotated(refreshToken: string): boolean {
+  return memory().rotated.has(hash(refreshToken));
 }
