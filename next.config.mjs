@@ -7,6 +7,8 @@ const nextConfig = {
   // `npm run typecheck` checks the whole repository (tests and backend included) in CI;
   // the build need not do it again.
   typescript: { ignoreBuildErrors: true },
+  // Loaded from node_modules at run time, not bundled into the proxy and route bundles.
+  serverExternalPackages: ['ioredis'],
 };
 
 export default nextConfig;
