@@ -6,6 +6,8 @@ declare module 'next-auth' {
     accessToken: string;
     accessTokenExpiresAt: number;
     user: SessionUser;
+    /** The server's clock when it produced this session; the browser corrects its clock with it. */
+    serverNow: number;
   }
 
   /** What `authorize()` returns: the user plus the API's token pair. */

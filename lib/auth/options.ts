@@ -88,6 +88,7 @@ export function authOptions(): AuthOptions {
           user: token.user,
           accessToken: token.accessToken,
           accessTokenExpiresAt: token.accessTokenExpiresAt,
+          serverNow: Date.now(),
         };
       },
     },

@@ -29,6 +29,7 @@ test('on sign-in the cookie keeps the token pair; the session exposes no refresh
   })) as JWT;
   expect(token).toEqual({ sub: 'u1', ...tokens });
 
+  const before = Date.now();
   const session = (await callbacks.session!({
     session: { expires: '2100-01-01T00:00:00.000Z' } as Session,
     token,
@@ -38,7 +39,11 @@ test('on sign-in the cookie keeps the token pair; the session exposes no refresh
     user,
     accessToken: 'access',
     accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+    // The server's clock, so the browser can correct its own.
+    serverNow: expect.any(Number),
   });
+  expect(session.serverNow).toBeGreaterThanOrEqual(before);
+  expect(session.serverNow).toBeLessThanOrEqual(Date.now());
   expect(JSON.stringify(session)).not.toContain('refresh');
 });
 

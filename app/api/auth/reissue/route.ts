@@ -30,7 +30,8 @@ export async function POST(req: NextRequest) {
     sessionCookies(req.cookies, withTokens(session, result.tokens)),
   ]);
   const response = NextResponse.json(
-    { accessToken, accessTokenExpiresAt, user, reissue },
+    // serverNow: the browser measures the token's remaining life against this, not its own clock.
+    { accessToken, accessTokenExpiresAt, user, reissue, serverNow: Date.now() },
     { headers: noStore },
   );
   for (const { name, value, options } of cookies) response.cookies.set(name, value, options);
