@@ -17,6 +17,11 @@ const schema = z.object({
   SESSION_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
   /** Upper bound for one call to the API's /auth/reissue from the Next server. */
   BACKEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /**
+   * Reverse proxies in front of the Next server that append to X-Forwarded-For; the browser's
+   * address forwarded to the API is that many entries from the right (see client-address.ts).
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type AppConfig = z.infer<typeof schema> & {

@@ -8,14 +8,28 @@ export type BackendFailure =
 
 export type BackendResult<T> = { ok: true; value: T } | { ok: false; failure: BackendFailure };
 
+/** Who the request is for: the browser's address lets the API rate-limit per address. */
+export interface CallerInfo {
+  clientAddress?: string;
+}
+
+function callerHeaders(caller: CallerInfo): Record<string, string> {
+  // The API trusts this header only from its TRUSTED_PROXIES (the Next server).
+  return caller.clientAddress ? { 'x-forwarded-for': caller.clientAddress } : {};
+}
+
 /** POSTs JSON to the API with a timeout and validates a token-pair answer; never throws. */
-async function postForTokens(path: string, body: unknown): Promise<BackendResult<TokenPair>> {
+async function postForTokens(
+  path: string,
+  body: unknown,
+  caller: CallerInfo = {},
+): Promise<BackendResult<TokenPair>> {
   const { BACKEND_URL, BACKEND_TIMEOUT_MS } = config();
   let response: Response;
   try {
     response = await fetch(new URL(path, BACKEND_URL), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...callerHeaders(caller) },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(BACKEND_TIMEOUT_MS),
       cache: 'no-store',
@@ -47,8 +61,10 @@ function describe(error: unknown): string {
 }
 
 export const backend = {
-  login: (email: string, password: string) => postForTokens('/auth/login', { email, password }),
-  signUp: (input: SignUpInput) => postForTokens('/auth/signup', input),
+  login: (email: string, password: string, caller?: CallerInfo) =>
+    postForTokens('/auth/login', { email, password }, caller),
+  signUp: (input: SignUpInput, caller?: CallerInfo) =>
+    postForTokens('/auth/signup', input, caller),
   reissue: (refreshToken: string) => postForTokens('/auth/reissue', { refreshToken }),
   async logout(refreshToken: string): Promise<void> {
     const { BACKEND_URL, BACKEND_TIMEOUT_MS } = config();

@@ -21,7 +21,7 @@ export async function POST(req: NextRequest) {
     return NextResponse.json({ error: result.code }, { status, headers: noStore });
   }
   const { accessToken, accessTokenExpiresAt, user } = result.tokens;
-  const reissue = await sealTicket(session.sub, result.tokens);
+  const reissue = await sealTicket({ sub: session.sub, sid: session.sid }, result.tokens);
   return NextResponse.json(
     { accessToken, accessTokenExpiresAt, user, reissue },
     { headers: noStore },
