@@ -86,7 +86,8 @@ export async function signUp(_: AuthFormState, form: FormData): Promise<AuthForm
     };
   }
   const result = await backend.signUp(input.data, await caller());
-  const emailTaken = !result.ok && result.failure.kind === 'rejected' && result.failure.status === 409;
+  const emailTaken =
+    !result.ok && result.failure.kind === 'rejected' && result.failure.status === 409;
   if (!result.ok && !emailTaken) return { values, error: failureCode(result.failure) };
   // The new account's first token pair is not used: the visitor signs in like everyone else.
   if (result.ok) void backend.logout(result.value.refreshToken);

@@ -63,8 +63,7 @@ function describe(error: unknown): string {
 export const backend = {
   login: (email: string, password: string, caller?: CallerInfo) =>
     postForTokens('/auth/login', { email, password }, caller),
-  signUp: (input: SignUpInput, caller?: CallerInfo) =>
-    postForTokens('/auth/signup', input, caller),
+  signUp: (input: SignUpInput, caller?: CallerInfo) => postForTokens('/auth/signup', input, caller),
   reissue: (refreshToken: string) => postForTokens('/auth/reissue', { refreshToken }),
   async logout(refreshToken: string): Promise<void> {
     const { BACKEND_URL, BACKEND_TIMEOUT_MS } = config();

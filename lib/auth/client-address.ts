@@ -11,7 +11,8 @@ import { config } from '@/lib/config';
  * address gives `undefined`, and the API then counts the Next server's own address.
  */
 export function clientAddress(headers: Headers | Record<string, unknown>): string | undefined {
-  const raw = headers instanceof Headers ? headers.get('x-forwarded-for') : headers['x-forwarded-for'];
+  const raw =
+    headers instanceof Headers ? headers.get('x-forwarded-for') : headers['x-forwarded-for'];
   const value = Array.isArray(raw) ? raw.join(',') : raw;
   if (typeof value !== 'string' || value.length > 1024) return undefined;
   const entries = value

@@ -14,7 +14,6 @@ export const MAX_RETURN_URL_LENGTH = 2048;
 const DEFAULT_ORIGIN = 'http://app.invalid';
 
 // C0 controls, DEL and C1 controls: browsers strip or reinterpret some of them before parsing.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 // Pages that would loop back into the sign-in flow.

@@ -43,7 +43,12 @@ test('on sign-in the cookie keeps the token pair; the session exposes no refresh
 });
 
 test('a session cannot outlive its refresh token family: past its expiry the jwt callback ends it', async () => {
-  const lapsed = { sub: 'u1', sid: 'session-id-000001', ...tokens, refreshTokenExpiresAt: Date.now() - 1 } as JWT;
+  const lapsed = {
+    sub: 'u1',
+    sid: 'session-id-000001',
+    ...tokens,
+    refreshTokenExpiresAt: Date.now() - 1,
+  } as JWT;
   await expect(async () =>
     callbacks.jwt!({ token: lapsed, account: null } as never),
   ).rejects.toThrow('outlived its refresh token');

@@ -47,7 +47,7 @@ test("a ticket presented in another user's session is refused", async () => {
   });
 });
 
-test("a ticket presented in another session of the same user is refused", async () => {
+test('a ticket presented in another session of the same user is refused', async () => {
   const sealed = await ticket.sealTicket(A, tokens);
   expect(await ticket.openTicket(sealed, { sub: 'user-a', sid: 'another-session-01' })).toEqual({
     ok: false,
