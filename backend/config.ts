@@ -41,6 +41,8 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('token-reissue-app'),
   /** Login attempts per minute from one address for one email. */
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Seconds of the per-address login windows (the limits below are "per minute" at 60). */
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Login attempts per minute from one address, any email. */
   LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Failed logins per 15 minutes for one email, from all addresses together. */
@@ -84,6 +86,7 @@ export interface BackendConfig {
   jwtAudience: string;
   loginRateLimitPerMinute: number;
   loginRateLimitPerAddressPerMinute: number;
+  loginRateLimitWindowSeconds: number;
   loginFailuresPerAccountPer15Minutes: number;
   signupRateLimitPerMinute: number;
   rateLimitCapacity: number;
@@ -116,6 +119,7 @@ export function loadConfig(env: BackendEnv = process.env): BackendConfig {
     jwtAudience: c.JWT_AUDIENCE,
     loginRateLimitPerMinute: c.LOGIN_RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerAddressPerMinute: c.LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    loginRateLimitWindowSeconds: c.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
     loginFailuresPerAccountPer15Minutes: c.LOGIN_FAILURES_PER_ACCOUNT_PER_15_MINUTES,
     signupRateLimitPerMinute: c.SIGNUP_RATE_LIMIT_PER_MINUTE,
     rateLimitCapacity: c.RATE_LIMIT_CAPACITY,

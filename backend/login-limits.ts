@@ -44,15 +44,16 @@ export function createLoginLimits(
   now: () => number = Date.now,
 ): LoginLimits {
   const capacity = config.rateLimitCapacity;
+  const loginWindowMs = config.loginRateLimitWindowSeconds * 1000;
   const perAddress: CounterStore = createCounterStore({
     max: config.loginRateLimitPerAddressPerMinute,
-    windowMs: MINUTE,
+    windowMs: loginWindowMs,
     capacity,
     now,
   });
   const perAddressAndAccount = createCounterStore({
     max: config.loginRateLimitPerMinute,
-    windowMs: MINUTE,
+    windowMs: loginWindowMs,
     capacity,
     now,
   });
