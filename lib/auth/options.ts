@@ -6,6 +6,7 @@ import { authSecret, config } from '@/lib/config';
 import { credentialsSchema, type TokenPair } from '@/lib/validations/auth';
 import { backend } from './backend';
 import { clientAddress } from './client-address';
+import { wasRotated } from './reissue-server';
 import {
   isSession,
   newSessionId,
@@ -39,6 +40,16 @@ async function authorize(
     const ticket = await openTicket(input.data.reissue, current);
     if (!ticket.ok) {
       console.warn(`[auth] reissue ticket refused: ${ticket.reason}`);
+      return null;
+    }
+    // The reissue route already wrote its pair into the cookie; a ticket older than the cookie
+    // (a delayed signIn arriving after a later reissue) must not roll it back to a rotated-out
+    // refresh token. Refusing loses nothing: the cookie is newer.
+    const stale =
+      (current && ticket.tokens.accessTokenExpiresAt < current.accessTokenExpiresAt) ||
+      wasRotated(ticket.tokens.refreshToken);
+    if (stale) {
+      console.warn('[auth] reissue ticket refused: older than the session cookie');
       return null;
     }
     if (!(await usedTicketStore().claim(ticket.id, ticket.expiresAt))) {

@@ -41,7 +41,7 @@ test('two tabs of one session whose access token was revoked: bursts of 20 reque
   ]);
   for (const page of [first, second]) {
     await expect
-      .poll(() => page.getByTestId('burst-result').textContent())
+      .poll(() => page.getByTestId('burst-result').textContent(), { timeout: 30_000 })
       .toBe('20 succeeded, 0 failed.');
   }
 
