@@ -22,7 +22,12 @@ export function AuthBridge({ apiBaseUrl }: { apiBaseUrl: string }) {
     if (status === 'loading') return;
     const session =
       data && accessToken
-        ? { accessToken, accessTokenExpiresAt: data.accessTokenExpiresAt, user: data.user }
+        ? {
+            accessToken,
+            accessTokenExpiresAt: data.accessTokenExpiresAt,
+            user: data.user,
+            serverNow: data.serverNow,
+          }
         : null;
     if (!session && !isAuthRuntimeRequested()) return;
     void loadAuthRuntime().then(({ getAuthActor }) =>
