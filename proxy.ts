@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { proxySession } from '@/lib/auth/proxy-session';
+import { proxySession } from '@/lib/server/proxy-session';
 import { config as appConfig } from '@/lib/config';
 import { refuseBadAction } from '@/lib/security/action-guard';
 import { newNonce, pageCsp } from '@/lib/security/headers';

@@ -2,8 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { isAuthRequestError } from '@/lib/auth/errors';
-import { createPost } from '@/lib/posts';
+import { isAuthRequestError } from '@/lib/core/errors';
+import { createPost } from '@/lib/server/posts';
 import { newPostSchema, type Post } from '@/lib/validations/post';
 
 export type CreatePostState =

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
-import { getSession } from '@/lib/auth/session';
+import { getSession } from '@/lib/server/session';
 import { config } from '@/lib/config';
 import { Providers } from './_components/providers';
 import { SessionAlerts } from './_components/session-alerts';

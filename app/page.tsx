@@ -1,7 +1,7 @@
 import { redirect } from 'next/navigation';
-import { withPageAuth } from '@/lib/auth/page-auth';
-import { getSession } from '@/lib/auth/session';
-import { listPosts } from '@/lib/posts';
+import { withPageAuth } from '@/lib/server/page-auth';
+import { getSession } from '@/lib/server/session';
+import { listPosts } from '@/lib/server/posts';
 import { Avatar } from './_components/avatar';
 import { Posts } from './_components/posts';
 

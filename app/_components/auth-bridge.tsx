@@ -6,7 +6,7 @@ import {
   configureApiBaseUrl,
   isAuthRuntimeRequested,
   loadAuthRuntime,
-} from '@/lib/auth/load-runtime';
+} from '@/lib/browser/load-runtime';
 
 /**
  * Feeds next-auth's session into the tab's auth actor: first load, sign-in, and another tab's

@@ -1,8 +1,8 @@
 'use client';
 
 import { useActionState, useState } from 'react';
-import { isAuthRequestError } from '@/lib/auth/errors';
-import { loadAuthRuntime } from '@/lib/auth/load-runtime';
+import { isAuthRequestError } from '@/lib/core/errors';
+import { loadAuthRuntime } from '@/lib/browser/load-runtime';
 import type { Post } from '@/lib/validations/post';
 import { createPostAction, type CreatePostState } from '../actions';
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useSelector } from '@xstate/react';
-import { getAuthActor } from '@/lib/auth/actor';
+import { getAuthActor } from '@/lib/browser/actor';
 
 /**
  * Not modal, never signs anyone out: the last reissue failed for a transient reason (network,

@@ -2,7 +2,7 @@
 
 import { useSession } from 'next-auth/react';
 import dynamic from 'next/dynamic';
-import { isAuthRuntimeRequested } from '@/lib/auth/load-runtime';
+import { isAuthRuntimeRequested } from '@/lib/browser/load-runtime';
 
 // The alerts read the auth actor; loading them on demand keeps xstate out of signed-out pages.
 const LiveSessionAlerts = dynamic(

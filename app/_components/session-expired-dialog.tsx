@@ -11,8 +11,8 @@ import {
   type FormEvent,
   type MouseEvent,
 } from 'react';
-import { getAuthActor } from '@/lib/auth/actor';
-import { signInErrorMessage } from '@/lib/auth/sign-in-messages';
+import { getAuthActor } from '@/lib/browser/actor';
+import { signInErrorMessage } from '@/app/_components/sign-in-messages';
 
 function signInPageUrl(): string {
   const here = `${window.location.pathname}${window.location.search}`;

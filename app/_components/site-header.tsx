@@ -4,7 +4,7 @@ import { useSession } from 'next-auth/react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { loadAuthRuntime } from '@/lib/auth/load-runtime';
+import { loadAuthRuntime } from '@/lib/browser/load-runtime';
 import { Avatar } from './avatar';
 
 export function SiteHeader() {

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { getSession } from '@/lib/auth/session';
+import { getSession } from '@/lib/server/session';
 import { InspectorHelp } from '../_components/statechart/inspector-help';
 import { StatechartPanel } from '../_components/statechart/statechart-panel';
 

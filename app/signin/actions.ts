@@ -3,11 +3,11 @@
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { backend, type BackendFailure } from '@/lib/auth/backend';
-import { clientAddress } from '@/lib/auth/client-address';
-import { safeReturnUrl } from '@/lib/auth/return-url';
-import { newSessionId, sessionCookies, sessionFromTokens } from '@/lib/auth/session-cookie';
-import { SIGN_IN_ERRORS } from '@/lib/auth/sign-in-errors';
+import { backend, type BackendFailure } from '@/lib/server/backend';
+import { clientAddress } from '@/lib/server/client-address';
+import { safeReturnUrl } from '@/lib/server/return-url';
+import { newSessionId, sessionCookies, sessionFromTokens } from '@/lib/server/session-cookie';
+import { SIGN_IN_ERRORS } from '@/lib/sign-in-errors';
 import { signUpSchema, type TokenPair } from '@/lib/validations/auth';
 
 export interface AuthFormState {

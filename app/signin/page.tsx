@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { safeReturnUrl } from '@/lib/auth/return-url';
-import { getSession } from '@/lib/auth/session';
+import { safeReturnUrl } from '@/lib/server/return-url';
+import { getSession } from '@/lib/server/session';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };

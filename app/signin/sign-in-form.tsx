@@ -3,7 +3,7 @@
 import { signIn } from 'next-auth/react';
 import Link from 'next/link';
 import { useActionState, useState, type FormEvent } from 'react';
-import { signInErrorMessage } from '@/lib/auth/sign-in-messages';
+import { signInErrorMessage } from '@/app/_components/sign-in-messages';
 import { TextField } from '../_components/text-field';
 import { signInWithPassword } from './actions';
 

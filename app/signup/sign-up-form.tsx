@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useActionState } from 'react';
-import { signInErrorMessage } from '@/lib/auth/sign-in-messages';
+import { signInErrorMessage } from '@/app/_components/sign-in-messages';
 import { TextField } from '../_components/text-field';
 import { signUp } from '../signin/actions';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TokenPair } from '@/lib/auth/auth-backend';
+import type { TokenPair } from '@/lib/server/auth-backend';
 import { sessionUserSchema } from './session';
 
 /** The reference API's answer to login, signup and reissue; also what a reissue ticket seals. */

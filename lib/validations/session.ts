@@ -1,6 +1,6 @@
 // zod/mini: this module ships to the browser (the reissue client).
 import * as z from 'zod/mini';
-import type { ClientSession, ReissueResult, SessionUser } from '@/machines/auth.types';
+import type { ClientSession, ReissueResult, SessionUser } from '@/lib/core/machine/auth.types';
 
 export const sessionUserSchema = z.object({
   id: z.string().check(z.minLength(1)),

@@ -5,7 +5,7 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import type { TokenResponse } from '@/backend/services';
-import { ReissueError } from '@/lib/auth/reissue-client';
+import { ReissueError } from '@/lib/core/browser/reissue-client';
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 

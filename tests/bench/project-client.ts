@@ -4,10 +4,10 @@
  * as the integration tests wire it. persistSession and signOut have nothing to do here.
  */
 import { createActor, fromPromise } from 'xstate';
-import { actorTokenSource } from '@/lib/http/actor-token-source';
-import { attachAuthInterceptors } from '@/lib/http/auth-interceptors';
-import { authMachine } from '@/machines/auth.machine';
-import type { ReissueResult } from '@/machines/auth.types';
+import { actorTokenSource } from '@/lib/core/http/actor-token-source';
+import { attachAuthInterceptors } from '@/lib/core/http/interceptors';
+import { authMachine } from '@/lib/core/machine/auth.machine';
+import type { ReissueResult } from '@/lib/core/machine/auth.types';
 import { createHttp, reissue, storeFrom, type ClientFactory } from './client';
 
 export const project: ClientFactory = (baseURL, apiUrl, login) => {

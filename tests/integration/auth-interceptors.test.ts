@@ -3,11 +3,11 @@ import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise, waitFor } from 'xstate';
-import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '@/lib/auth/errors';
-import { requestReissue } from '@/lib/auth/reissue-client';
-import { actorTokenSource, type AuthMachineActor } from '@/lib/http/actor-token-source';
-import { attachAuthInterceptors } from '@/lib/http/auth-interceptors';
-import { authMachine } from '@/machines/auth.machine';
+import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '@/lib/core/errors';
+import { requestReissue } from '@/lib/core/browser/reissue-client';
+import { actorTokenSource, type AuthMachineActor } from '@/lib/core/http/actor-token-source';
+import { attachAuthInterceptors } from '@/lib/core/http/interceptors';
+import { authMachine } from '@/lib/core/machine/auth.machine';
 
 const API = 'http://api.test';
 const APP = 'http://app.test';

@@ -1,7 +1,7 @@
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createReferenceBackend } from '@/lib/auth/backends/reference';
+import { createReferenceBackend } from '@/lib/server/backends/reference';
 
 const API = 'http://reference.test';
 const backend = createReferenceBackend({ baseUrl: API, timeoutMs: 300 });

@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createSpringStyleBackend } from '@/lib/auth/backends/spring-style';
+import { createSpringStyleBackend } from '@/lib/server/backends/spring-style';
 
 const API = 'http://spring.test';
 const backend = createSpringStyleBackend({ baseUrl: API, timeoutMs: 300 });

@@ -2,16 +2,16 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
-import { NotSignedInError } from '@/lib/auth/errors';
-import { requestReissue } from '@/lib/auth/reissue-client';
-import type { AuthMachineActor } from '@/lib/http/actor-token-source';
-import { authMachine } from '@/machines/auth.machine';
+import { NotSignedInError } from '@/lib/core/errors';
+import { requestReissue } from '@/lib/core/browser/reissue-client';
+import type { AuthMachineActor } from '@/lib/core/http/actor-token-source';
+import { authMachine } from '@/lib/core/machine/auth.machine';
 
 // The browser actor is created by lib/auth/actor.ts; here the test hands in its own.
 const { getAuthActor } = vi.hoisted(() => ({ getAuthActor: vi.fn<() => AuthMachineActor>() }));
-vi.mock('@/lib/auth/actor', () => ({ getAuthActor }));
+vi.mock('@/lib/browser/actor', () => ({ getAuthActor }));
 
-const { client, clientAuth, clientAuthTraffic, setApiBaseUrl } = await import('@/lib/http/client');
+const { client, clientAuth, clientAuthTraffic, setApiBaseUrl } = await import('@/lib/browser/http');
 const actorsResolvedByImport = getAuthActor.mock.calls.length;
 
 const API = 'http://api.test';

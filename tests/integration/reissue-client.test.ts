@@ -1,7 +1,7 @@
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCK_NAME, requestReissue, type ReissueError } from '@/lib/auth/reissue-client';
+import { LOCK_NAME, requestReissue, type ReissueError } from '@/lib/core/browser/reissue-client';
 
 const APP = 'http://app.test';
 const user = { id: 'u1', email: 'ann@example.com', penName: 'Ann', fieldImage: null };

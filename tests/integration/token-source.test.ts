@@ -2,8 +2,8 @@ import axios from 'axios';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '@/lib/auth/errors';
-import { attachAuthInterceptors, type TokenSource } from '@/lib/http/auth-interceptors';
+import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '@/lib/core/errors';
+import { attachAuthInterceptors, type TokenSource } from '@/lib/core/http/interceptors';
 
 /**
  * The Next server has no actor: `lib/http/server.ts` plugs the session cookie and the server's

@@ -8,7 +8,7 @@ import {
   proactiveDelay,
   retryDelay,
   toAuthError,
-} from '@/machines/auth.machine';
+} from '@/lib/core/machine/auth.machine';
 import { FIFTEEN_MINUTES, NOW, ReissueFailure, session } from './fixtures';
 
 afterEach(() => {

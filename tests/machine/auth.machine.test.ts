@@ -7,7 +7,7 @@ import {
   RETRY_FAST_MS,
   authMachine,
   usableToken,
-} from '@/machines/auth.machine';
+} from '@/lib/core/machine/auth.machine';
 import {
   FIFTEEN_MINUTES,
   NOW,

@@ -7,8 +7,8 @@ import {
   describeMachine,
   renderMarkdown,
   renderMermaid,
-} from '@/machines/auth.diagram';
-import { authMachine } from '@/machines/auth.machine';
+} from '@/lib/core/machine/auth.diagram';
+import { authMachine } from '@/lib/core/machine/auth.machine';
 
 function committed(file: string): string {
   return readFileSync(fileURLToPath(new URL(`../../docs/${file}`, import.meta.url)), 'utf8');

@@ -1,9 +1,9 @@
 import { createBrowserInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise, type InspectionEvent } from 'xstate';
-import { bufferUntilLoaded, inspectObserver } from '@/lib/auth/inspector';
-import { authMachine, type ReissueInput } from '@/machines/auth.machine';
-import type { ReissueResult } from '@/machines/auth.types';
+import { bufferUntilLoaded, inspectObserver } from '@/lib/browser/inspector';
+import { authMachine, type ReissueInput } from '@/lib/core/machine/auth.machine';
+import type { ReissueResult } from '@/lib/core/machine/auth.types';
 import { FIFTEEN_MINUTES, NOW, session } from './fixtures';
 
 const signIn = {

@@ -14,11 +14,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import axios, { AxiosError, type AxiosAdapter, type AxiosResponse } from 'axios';
 import { createActor, fromPromise } from 'xstate';
-import { isAuthRequestError } from '@/lib/auth/errors';
-import { requestReissue } from '@/lib/auth/reissue-client';
-import { actorTokenSource } from '@/lib/http/actor-token-source';
-import { attachAuthInterceptors } from '@/lib/http/auth-interceptors';
-import { authMachine } from '@/machines/auth.machine';
+import { isAuthRequestError } from '@/lib/core/errors';
+import { requestReissue } from '@/lib/core/browser/reissue-client';
+import { actorTokenSource } from '@/lib/core/http/actor-token-source';
+import { attachAuthInterceptors } from '@/lib/core/http/interceptors';
+import { authMachine } from '@/lib/core/machine/auth.machine';
 
 const user = { id: 'u1', email: 'ann@example.com', penName: 'Ann', fieldImage: null };
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 /** lib/config.ts caches what it read, so each case loads the modules afresh. */
 async function selectedAdapter() {
   vi.resetModules();
-  const { authBackend } = await import('@/lib/auth/backend');
+  const { authBackend } = await import('@/lib/server/backend');
   return authBackend().name;
 }
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { safeReturnUrl } from '@/lib/auth/return-url';
+import { safeReturnUrl } from '@/lib/server/return-url';
 import { credentialsSchema } from '@/lib/validations/auth';
 
 const form = { csrfToken: 'c', callbackUrl: '/', json: 'true', redirect: 'false' };

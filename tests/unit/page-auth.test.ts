@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '@/lib/auth/errors';
-import { withPageAuth } from '@/lib/auth/page-auth';
+import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '@/lib/core/errors';
+import { withPageAuth } from '@/lib/server/page-auth';
 
 /** Next's redirect() throws an error whose digest carries the target; read it back. */
 async function redirectTarget(run: Promise<unknown>): Promise<string | undefined> {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createInProcessCoordinator, tokenHash } from '@/lib/auth/coordinator/in-process';
-import { withQuickRetry } from '@/lib/auth/coordinator/quick-retry';
-import { createRedisCoordinator, type RedisCoordinatorOptions } from '@/lib/auth/coordinator/redis';
-import { createRedisClient } from '@/lib/auth/coordinator/redis-client';
-import type { ReissueCall, ServerReissueResult } from '@/lib/auth/coordinator/types';
+import { createInProcessCoordinator, tokenHash } from '@/lib/core/server/coordinator/in-process';
+import { withQuickRetry } from '@/lib/core/server/coordinator/quick-retry';
+import { createRedisCoordinator, type RedisCoordinatorOptions } from '@/lib/core/server/coordinator/redis';
+import { createRedisClient } from '@/lib/core/server/coordinator/redis-client';
+import type { ReissueCall, ServerReissueResult } from '@/lib/core/server/coordinator/types';
 import { startRedis, type RunningRedis } from '../support/redis-server';
 
 const SECRET = randomBytes(32).toString('base64url');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_RETURN_URL_LENGTH, safeReturnUrl } from '@/lib/auth/return-url';
+import { MAX_RETURN_URL_LENGTH, safeReturnUrl } from '@/lib/server/return-url';
 
 const APP = 'https://app.example';
 

@@ -5,10 +5,10 @@ import { beforeAll, expect, test } from 'vitest';
 
 process.env.NEXTAUTH_SECRET = randomBytes(32).toString('base64url');
 let callbacks: NonNullable<
-  ReturnType<typeof import('@/lib/auth/options').authOptions>['callbacks']
+  ReturnType<typeof import('@/lib/server/auth-options').authOptions>['callbacks']
 >;
 beforeAll(async () => {
-  const { authOptions } = await import('@/lib/auth/options');
+  const { authOptions } = await import('@/lib/server/auth-options');
   callbacks = authOptions().callbacks!;
 });
 

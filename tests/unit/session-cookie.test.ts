@@ -3,9 +3,9 @@ import { beforeAll, expect, test } from 'vitest';
 import type { JWT } from 'next-auth/jwt';
 
 process.env.NEXTAUTH_SECRET = randomBytes(32).toString('base64url');
-let cookies: typeof import('@/lib/auth/session-cookie');
+let cookies: typeof import('@/lib/server/session-cookie');
 beforeAll(async () => {
-  cookies = await import('@/lib/auth/session-cookie');
+  cookies = await import('@/lib/server/session-cookie');
 });
 
 const user = { id: 'u1', email: 'a@example.com', penName: 'A', fieldImage: null };

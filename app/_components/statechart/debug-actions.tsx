@@ -2,8 +2,8 @@
 
 import { isAxiosError } from 'axios';
 import { useState } from 'react';
-import { isAuthRequestError } from '@/lib/auth/errors';
-import { clientAuth } from '@/lib/http/client';
+import { isAuthRequestError } from '@/lib/core/errors';
+import { clientAuth } from '@/lib/browser/http';
 
 const PARALLEL_REQUESTS = 20;
 

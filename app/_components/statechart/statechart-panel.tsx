@@ -2,15 +2,15 @@
 
 import { useSelector } from '@xstate/react';
 import { useMemo, useSyncExternalStore } from 'react';
-import { getAuthActor } from '@/lib/auth/actor';
-import { clientAuthTraffic } from '@/lib/http/client';
-import { formatRemaining } from '@/lib/ui/format';
-import { activeStateIds, leafStateId } from '@/lib/ui/state-ids';
-import { edgeBetween, layoutStatechart } from '@/lib/ui/statechart-layout';
-import { useIsClient } from '@/lib/ui/use-is-client';
-import { useNow } from '@/lib/ui/use-now';
-import { useStateHistory } from '@/lib/ui/use-state-history';
-import { authMachineDiagram } from '@/machines/auth.diagram';
+import { getAuthActor } from '@/lib/browser/actor';
+import { clientAuthTraffic } from '@/lib/browser/http';
+import { formatRemaining } from '@/app/_components/format';
+import { activeStateIds, leafStateId } from '@/app/_components/statechart/state-ids';
+import { edgeBetween, layoutStatechart } from '@/app/_components/statechart/statechart-layout';
+import { useIsClient } from '@/app/_components/hooks/use-is-client';
+import { useNow } from '@/app/_components/hooks/use-now';
+import { useStateHistory } from '@/app/_components/hooks/use-state-history';
+import { authMachineDiagram } from '@/lib/core/machine/auth.diagram';
 import { DebugActions } from './debug-actions';
 import { StatechartDiagram } from './statechart-diagram';
 import { TransitionTable } from './transition-table';

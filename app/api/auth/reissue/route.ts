@@ -1,8 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { reissueOnce } from '@/lib/auth/reissue-server';
-import { isSameOriginAuthRequest } from '@/lib/auth/same-origin';
-import { readSession, sessionCookies, withTokens } from '@/lib/auth/session-cookie';
-import { sealTicket } from '@/lib/auth/ticket';
+import { reissueOnce } from '@/lib/server/reissuer';
+import { isSameOriginAuthRequest } from '@/lib/server/same-origin';
+import { readSession, sessionCookies, withTokens } from '@/lib/server/session-cookie';
+import { sealTicket } from '@/lib/core/server/tickets';
 
 const noStore = { 'cache-control': 'no-store' };
 

@@ -1,2 +1,0 @@
-/** The failure vocabulary lives in the reissue core; this path keeps older imports working. */
-export * from '@/lib/core/errors';

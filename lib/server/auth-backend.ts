@@ -1,0 +1,19 @@
+/**
+ * The `AuthBackend` contract (lib/core/server/auth-backend.ts) for this app's user and sign-up
+ * form. Adapters and callers import these names; the core's generic versions carry no app field.
+ */
+import type * as Core from '@/lib/core/server/auth-backend';
+import type { SessionUser } from '@/lib/core/machine/auth.types';
+import type { SignUpInput } from '@/lib/validations/auth';
+
+export type {
+  BackendEndpoint,
+  BackendFailure,
+  BackendResult,
+  RequestContext,
+  UnavailableCause,
+} from '@/lib/core/server/auth-backend';
+
+export type TokenPair = Core.TokenPair<SessionUser>;
+export type ReissueOutcome = Core.ReissueOutcome<SessionUser>;
+export type AuthBackend = Core.AuthBackend<SessionUser, SignUpInput>;

@@ -1,0 +1,127 @@
+import 'server-only';
+import type { AuthOptions, User } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { cookies } from 'next/headers';
+import { authSecret, config } from '@/lib/config';
+import { credentialsSchema, type TokenPair } from '@/lib/validations/auth';
+import { backend } from './backend';
+import { clientAddress } from './client-address';
+import { wasRotated } from './reissuer';
+import {
+  isSession,
+  newSessionId,
+  readSession,
+  SESSION_MAX_AGE_SECONDS,
+  sessionFromTokens,
+} from './session-cookie';
+import { SIGN_IN_ERRORS } from '@/lib/sign-in-errors';
+import { openTicket } from '@/lib/core/server/tickets';
+import { usedTicketStore } from './used-tickets';
+
+function toUser(tokens: TokenPair, sid: string): User {
+  return { id: tokens.user.id, sid, ...tokens };
+}
+
+/**
+ * Accepts exactly two shapes: email + password (checked by the API), or a sealed reissue
+ * ticket sealed for the session cookie already on this request (same subject and session id),
+ * presented for the first time. Anything else, including extra fields such as `accessToken`
+ * or `user`, is refused.
+ */
+async function authorize(
+  credentials: Record<string, string> | undefined,
+  req: { headers?: Record<string, unknown> },
+): Promise<User | null> {
+  const input = credentialsSchema.safeParse(credentials ?? {});
+  if (!input.success) return null;
+
+  if ('reissue' in input.data) {
+    const current = await readSession(await cookies());
+    const ticket = await openTicket(input.data.reissue, current);
+    if (!ticket.ok) {
+      console.warn(`[auth] reissue ticket refused: ${ticket.reason}`);
+      return null;
+    }
+    // The reissue route already wrote its pair into the cookie; a ticket older than the cookie
+    // (a delayed signIn arriving after a later reissue) must not roll it back to a rotated-out
+    // refresh token. Refusing loses nothing: the cookie is newer.
+    const stale =
+      (current && ticket.tokens.accessTokenExpiresAt < current.accessTokenExpiresAt) ||
+      wasRotated(ticket.tokens.refreshToken);
+    if (stale) {
+      console.warn('[auth] reissue ticket refused: older than the session cookie');
+      return null;
+    }
+    if (!(await usedTicketStore().claim(ticket.id, ticket.expiresAt))) {
+      console.warn('[auth] reissue ticket refused: replayed');
+      return null;
+    }
+    return toUser(ticket.tokens, current!.sid);
+  }
+
+  const result = await backend.login(input.data.email, input.data.password, {
+    clientAddress: clientAddress(req.headers ?? {}),
+  });
+  if (result.ok) return toUser(result.value, newSessionId());
+  if (result.failure.kind === 'rejected' && result.failure.status === 429) {
+    throw new Error(SIGN_IN_ERRORS.rateLimited);
+  }
+  if (result.failure.kind === 'unavailable') throw new Error(SIGN_IN_ERRORS.unavailable);
+  return null;
+}
+
+class SessionLifetimeEnded extends Error {
+  constructor() {
+    super('The session outlived its refresh token');
+  }
+}
+
+class SessionMalformed extends Error {
+  constructor() {
+    super('The session cookie lacks a field');
+  }
+}
+
+export function authOptions(): AuthOptions {
+  return {
+    secret: authSecret(),
+    useSecureCookies: config().secureCookies,
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: '/signin' },
+    providers: [
+      CredentialsProvider({
+        name: 'Email',
+        credentials: {
+          email: { label: 'Email', type: 'email' },
+          password: { label: 'Password', type: 'password' },
+        },
+        authorize,
+      }),
+    ],
+    callbacks: {
+      // `user` is set only on sign-in; `update()` from the browser never reaches the tokens.
+      jwt({ token, user }) {
+        if (user) return sessionFromTokens(user, user.sid);
+        // Throwing here makes next-auth clear the cookie: a cookie that decrypts but lacks a
+        // field is no session, and no session outlives its refresh token family.
+        if (!isSession(token)) throw new SessionMalformed();
+        if (Date.now() >= token.refreshTokenExpiresAt) throw new SessionLifetimeEnded();
+        return token;
+      },
+      session({ session, token }) {
+        return {
+          expires: session.expires,
+          user: token.user,
+          accessToken: token.accessToken,
+          accessTokenExpiresAt: token.accessTokenExpiresAt,
+          serverNow: Date.now(),
+        };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (token?.refreshToken) await backend.logout(token.refreshToken);
+      },
+    },
+  };
+}
