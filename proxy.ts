@@ -1,6 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { proxySession } from '@/lib/server/proxy-session';
 import { config as appConfig } from '@/lib/config';
+import { proxySession } from '@/lib/server/proxy-session';
+import { serverReissuer } from '@/lib/server/reissuer';
+import { sessionStore } from '@/lib/server/session-store';
 import { refuseBadAction } from '@/lib/security/action-guard';
 import { newNonce, pageCsp } from '@/lib/security/headers';
 
@@ -31,7 +33,7 @@ export async function proxy(req: NextRequest) {
   const refused = refuseBadAction(req);
   if (refused) return refused;
 
-  const { NODE_ENV, publicBackendUrl } = appConfig();
+  const { NODE_ENV, publicBackendUrl, SESSION_REFRESH_MARGIN_SECONDS } = appConfig();
   const csp = pageCsp({
     nonce: newNonce(),
     dev: NODE_ENV === 'development',
@@ -40,7 +42,12 @@ export async function proxy(req: NextRequest) {
   });
   // Next reads the nonce from the request's CSP header and puts it on its scripts.
   req.headers.set(CSP, csp);
-  const response = forwardingRequestHeaders(await proxySession(req), req);
+  const session = await proxySession(req, {
+    marginMs: SESSION_REFRESH_MARGIN_SECONDS * 1000,
+    reissuer: serverReissuer(),
+    store: sessionStore(),
+  });
+  const response = forwardingRequestHeaders(session, req);
   response.headers.set(CSP, csp);
   return response;
 }

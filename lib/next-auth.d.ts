@@ -1,4 +1,14 @@
-import type { SessionUser } from '@/lib/core/machine/auth.types';
+/**
+ * The app's user and session types, declared once, where next-auth's are augmented. The
+ * reissue core (lib/core) is generic over the user; this app's user has a pen name and a
+ * field image, and everything that knows of them takes the type from here.
+ */
+export interface SessionUser {
+  id: string;
+  email: string;
+  penName: string;
+  fieldImage: string | null;
+}
 
 declare module 'next-auth' {
   /** What `useSession()` and `/api/auth/session` expose: never the refresh token. */

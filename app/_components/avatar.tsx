@@ -1,4 +1,4 @@
-import type { SessionUser } from '@/lib/core/machine/auth.types';
+import type { SessionUser } from '@/lib/next-auth';
 
 /** The user's field image, or their initials on a colour derived from their email (stable across data resets). */
 export function Avatar({ user, size = 56 }: { user: SessionUser; size?: number }) {

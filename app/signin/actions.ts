@@ -1,37 +1,20 @@
 'use server';
 
-import { cookies, headers } from 'next/headers';
+import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { backend, type BackendFailure } from '@/lib/server/backend';
-import { clientAddress } from '@/lib/server/client-address';
+import { cookieStoreTarget } from '@/lib/core/server/session-store';
+import { caller, failureCode, type AuthFormState } from '@/lib/server/auth-form';
+import { backend } from '@/lib/server/backend';
 import { safeReturnUrl } from '@/lib/server/return-url';
-import { newSessionId, sessionCookies, sessionFromTokens } from '@/lib/server/session-cookie';
-import { SIGN_IN_ERRORS } from '@/lib/sign-in-errors';
-import { signUpSchema, type TokenPair } from '@/lib/validations/auth';
-
-export interface AuthFormState {
-  error?: string;
-  fieldErrors?: Partial<Record<'email' | 'password' | 'penName', string>>;
-  values?: { email?: string; penName?: string };
-}
+import { newSessionId, sessionFromTokens } from '@/lib/server/session-claims';
+import { sessionStore } from '@/lib/server/session-store';
+import type { TokenPair } from '@/lib/validations/auth';
 
 async function startSession(tokens: TokenPair) {
   const jar = await cookies();
-  const session = sessionFromTokens(tokens, newSessionId());
-  for (const { name, value, options } of await sessionCookies(jar, session)) {
-    jar.set(name, value, options);
-  }
-}
-
-async function caller() {
-  return { clientAddress: clientAddress(await headers()) };
-}
-
-function failureCode(failure: BackendFailure): string {
-  if (failure.kind === 'unavailable') return SIGN_IN_ERRORS.unavailable;
-  if (failure.status === 429) return SIGN_IN_ERRORS.rateLimited;
-  return SIGN_IN_ERRORS.credentials;
+  const write = await sessionStore().write(jar, sessionFromTokens(tokens, newSessionId()));
+  write.to(cookieStoreTarget(jar));
 }
 
 const passwordForm = z.object({
@@ -57,43 +40,4 @@ export async function signInWithPassword(_: AuthFormState, form: FormData): Prom
   if (!result.ok) return { values, error: failureCode(result.failure) };
   await startSession(result.value);
   redirect(safeReturnUrl(form.get('callbackUrl')));
-}
-
-/**
- * Asks the API to create the account, then sends the visitor to sign in, whether the email was
- * new or already had an account: the browser sees the same answer either way, so sign-up
- * cannot tell anyone which emails are registered. (The follow-up a production app adds is an
- * email to the address: a welcome for a new account, a "someone tried to sign up" notice for an
- * existing one.) Validation and the rate limit do not depend on the email existing.
- */
-export async function signUp(_: AuthFormState, form: FormData): Promise<AuthFormState> {
-  const raw = {
-    email: form.get('email'),
-    password: form.get('password'),
-    penName: form.get('penName'),
-  };
-  const values = { email: String(raw.email ?? ''), penName: String(raw.penName ?? '') };
-  const input = signUpSchema.safeParse(raw);
-  if (!input.success) {
-    const errors = z.flattenError(input.error).fieldErrors;
-    return {
-      values,
-      fieldErrors: {
-        email: errors.email?.[0],
-        password: errors.password?.[0],
-        penName: errors.penName?.[0],
-      },
-    };
-  }
-  const result = await backend.signUp(input.data, await caller());
-  const emailTaken =
-    !result.ok && result.failure.kind === 'rejected' && result.failure.status === 409;
-  if (!result.ok && !emailTaken) return { values, error: failureCode(result.failure) };
-  // The new account's first token pair is not used: the visitor signs in like everyone else.
-  if (result.ok) void backend.logout(result.value.refreshToken);
-  const signIn = new URLSearchParams({
-    reason: 'signedUp',
-    callbackUrl: safeReturnUrl(form.get('callbackUrl')),
-  });
-  redirect(`/signin?${signIn}`);
 }

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useActionState } from 'react';
 import { signInErrorMessage } from '@/app/_components/sign-in-messages';
 import { TextField } from '../_components/text-field';
-import { signUp } from '../signin/actions';
+import { signUp } from './actions';
 
 export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, formAction, pending] = useActionState(signUp, {});

@@ -1,48 +1,25 @@
-import { createActor, fromPromise, type Actor } from 'xstate';
 import { signOut } from 'next-auth/react';
-import { authMachine } from '@/lib/core/machine/auth.machine';
+import { createTabActor, type BrowserAuthActor } from '@/lib/core/browser/auth';
+import type { SessionUser } from '@/lib/next-auth';
+import { sessionUserSchema } from '@/lib/validations/session';
 import { inspectObserver } from './inspector';
 import { persistSession } from './persist-session';
-import { requestReissue } from '@/lib/core/browser/reissue-client';
-import { connectTabs } from '@/lib/core/browser/tab-sync';
-import { watchWakeUps } from '@/lib/core/browser/wake';
-
-export type AuthActor = Actor<typeof authMachine>;
-
-/** The machine with the browser's implementations: reissue through the Next route, persist with signIn. */
-export const browserAuthMachine = authMachine.provide({
-  actors: {
-    reissue: fromPromise(({ input, signal }) => requestReissue(input, signal)),
-  },
-  actions: {
-    persistSession: ({ context }) => {
-      void persistSession(context.ticket);
-    },
-    signOut: () => {
-      void signOut({ redirect: false });
-    },
-    reportBreaker: ({ context }) => {
-      console.warn(`[auth] ${context.breaker?.reason ?? 'proactive reissue stopped'}`);
-    },
-  },
-});
-
-let actor: AuthActor | undefined;
 
 /**
- * One actor per tab, shared by every axios instance; created on first use, never on the server.
- * It hears the other tabs (`tab-sync`) and re-checks its token on wake-ups (`wake`) for the tab's lifetime.
+ * This app's tab actor: the core's machine for this app's user, reissuing through
+ * `/api/auth/reissue`, persisting with next-auth's `signIn` and signing out with its `signOut`;
+ * the Stately inspector attached when asked for. One actor per tab, created on first use.
  */
-export function getAuthActor(): AuthActor {
-  if (typeof window === 'undefined') {
-    throw new Error('getAuthActor() is browser-only; on the server use lib/http/server.ts');
-  }
-  if (!actor) {
-    const created = createActor(browserAuthMachine, { inspect: inspectObserver() });
-    created.start();
-    connectTabs(created);
-    watchWakeUps(() => created.send({ type: 'WAKE' }));
-    actor = created;
-  }
-  return actor;
-}
+const tab = createTabActor<SessionUser>({
+  user: sessionUserSchema,
+  persistSession,
+  signOut: () => void signOut({ redirect: false }),
+  inspect: inspectObserver,
+});
+
+export type AuthActor = BrowserAuthActor<SessionUser>;
+
+/** The machine with the browser's implementations (the inspector and tests read it). */
+export const browserAuthMachine = tab.machine;
+
+export const getAuthActor: () => AuthActor = tab.actor;

@@ -3,7 +3,7 @@
  * form. Adapters and callers import these names; the core's generic versions carry no app field.
  */
 import type * as Core from '@/lib/core/server/auth-backend';
-import type { SessionUser } from '@/lib/core/machine/auth.types';
+import type { SessionUser } from '@/lib/next-auth';
 import type { SignUpInput } from '@/lib/validations/auth';
 
 export type {

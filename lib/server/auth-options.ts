@@ -6,16 +6,16 @@ import { authSecret, config } from '@/lib/config';
 import { credentialsSchema, type TokenPair } from '@/lib/validations/auth';
 import { backend } from './backend';
 import { clientAddress } from './client-address';
-import { wasRotated } from './reissuer';
+import { SIGN_IN_ERRORS } from '@/lib/sign-in-errors';
+import { serverReissuer } from './reissuer';
 import {
   isSession,
   newSessionId,
-  readSession,
   SESSION_MAX_AGE_SECONDS,
   sessionFromTokens,
-} from './session-cookie';
-import { SIGN_IN_ERRORS } from '@/lib/sign-in-errors';
-import { openTicket } from '@/lib/core/server/tickets';
+} from './session-claims';
+import { sessionStore } from './session-store';
+import { openTicket } from './tickets';
 import { usedTicketStore } from './used-tickets';
 
 function toUser(tokens: TokenPair, sid: string): User {
@@ -36,7 +36,7 @@ async function authorize(
   if (!input.success) return null;
 
   if ('reissue' in input.data) {
-    const current = await readSession(await cookies());
+    const current = await sessionStore().read(await cookies());
     const ticket = await openTicket(input.data.reissue, current);
     if (!ticket.ok) {
       console.warn(`[auth] reissue ticket refused: ${ticket.reason}`);
@@ -47,7 +47,7 @@ async function authorize(
     // refresh token. Refusing loses nothing: the cookie is newer.
     const stale =
       (current && ticket.tokens.accessTokenExpiresAt < current.accessTokenExpiresAt) ||
-      wasRotated(ticket.tokens.refreshToken);
+      serverReissuer().wasRotated(ticket.tokens.refreshToken);
     if (stale) {
       console.warn('[auth] reissue ticket refused: older than the session cookie');
       return null;

@@ -5,27 +5,22 @@ import { withQuickRetry } from '@/lib/core/server/coordinator/quick-retry';
 import { createRedisCoordinator } from '@/lib/core/server/coordinator/redis';
 import { createRedisClient } from '@/lib/core/server/coordinator/redis-client';
 import type { ReissueCall, ReissueCoordinator } from '@/lib/core/server/coordinator/types';
-
-const COORDINATOR = Symbol.for('token-reissue.reissue-coordinator');
+import type { SessionUser } from '@/lib/next-auth';
+import { tokenPairSchema } from '@/lib/validations/auth';
 
 /**
- * The process's one coordinator, built from config around the given API call: in-process
+ * The coordinator this app's configuration asks for, built around the API call: in-process
  * single flight always (so concurrent requests in this process share one Redis round), and
- * Redis across processes when `REDIS_URL` is set. Next bundles modules separately into the
- * proxy, each page and each route handler, so it lives on `globalThis`: one per process.
+ * Redis across processes when `REDIS_URL` is set.
  */
-export function serverCoordinator(call: ReissueCall): ReissueCoordinator {
-  const holder = globalThis as typeof globalThis & { [COORDINATOR]?: ReissueCoordinator };
-  holder[COORDINATOR] ??= build(call);
-  return holder[COORDINATOR];
-}
-
-function build(call: ReissueCall): ReissueCoordinator {
+export function coordinatorFromConfig(
+  call: ReissueCall<SessionUser>,
+): ReissueCoordinator<SessionUser> {
   const { REDIS_URL, REISSUE_OUTCOME_TTL_SECONDS, REISSUE_QUICK_RETRY_MS, BACKEND_TIMEOUT_MS } =
     config();
   const reissue = withQuickRetry(call, REISSUE_QUICK_RETRY_MS);
   const outcomeTtlMs = REISSUE_OUTCOME_TTL_SECONDS * 1000;
-  let shared: ReissueCall = reissue;
+  let shared: ReissueCall<SessionUser> = reissue;
   if (REDIS_URL) {
     // The holder may spend two API timeouts and the retry delay; its lock outlives that.
     const lockTtlMs = 2 * BACKEND_TIMEOUT_MS + REISSUE_QUICK_RETRY_MS + 1_000;
@@ -37,6 +32,7 @@ function build(call: ReissueCall): ReissueCoordinator {
       reissue,
       fallback: reissue,
       secret: authSecret(),
+      tokenPairSchema,
       outcomeTtlMs,
       lockTtlMs,
       waitMs: lockTtlMs + 1_000,

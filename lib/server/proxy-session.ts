@@ -1,14 +1,22 @@
 import 'server-only';
+import type { JWT } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
-import { config } from '@/lib/config';
-import { reissueOnce, wasAccessTokenRejected } from './reissuer';
 import {
-  clearedSessionCookies,
-  readSession,
-  sessionCookies,
-  withTokens,
-  type SetCookie,
-} from './session-cookie';
+  forwardedRequestTarget,
+  responseTarget,
+  type SessionStore,
+} from '@/lib/core/server/session-store';
+import type { ServerReissuer } from '@/lib/core/server/reissuer';
+import type { SessionUser } from '@/lib/next-auth';
+import { withTokens } from './session-claims';
+
+export interface ProxySessionOptions {
+  /** Reissue when the access token expires within this many milliseconds. */
+  marginMs: number;
+  reissuer: Pick<ServerReissuer<SessionUser>, 'reissue' | 'wasAccessTokenRejected'>;
+  store: SessionStore<JWT>;
+  now?: () => number;
+}
 
 const PUBLIC_PAGES = new Set(['/signin', '/signup']);
 
@@ -22,59 +30,54 @@ function isApi(req: NextRequest): boolean {
   return req.nextUrl.pathname.startsWith('/api/');
 }
 
-function applyCookies(response: NextResponse, cookies: SetCookie[]): NextResponse {
-  for (const { name, value, options } of cookies) response.cookies.set(name, value, options);
-  return response;
-}
-
 /**
  * Server-side proactive reissue. When the session's access token expires within the margin, or
  * the API already rejected it in this process, reissue once (shared with concurrent requests)
  * and write the new cookie on the response and on the forwarded request, so Server Components
  * in this same request read the new token.
  */
-export async function proxySession(req: NextRequest): Promise<NextResponse> {
-  const session = await readSession(req.cookies);
+export async function proxySession(
+  req: NextRequest,
+  { marginMs, reissuer, store, now = Date.now }: ProxySessionOptions,
+): Promise<NextResponse> {
+  const session = await store.read(req.cookies);
   if (!session) {
     const mustSignIn = !isApi(req) && !PUBLIC_PAGES.has(req.nextUrl.pathname);
     // A cookie that does not decrypt or lacks a field is no session: clear it.
-    const cleared = clearedSessionCookies(req.cookies);
-    for (const { name } of cleared) req.cookies.delete(name);
+    const cleared = store.clear(req.cookies);
+    cleared.to(forwardedRequestTarget(req.cookies));
     const response = mustSignIn
       ? NextResponse.redirect(signInUrl(req))
       : NextResponse.next({ request: { headers: req.headers } });
-    return applyCookies(response, cleared);
+    cleared.to(responseTarget(response.cookies));
+    return response;
   }
 
-  const marginMs = config().SESSION_REFRESH_MARGIN_SECONDS * 1000;
   const due =
-    session.accessTokenExpiresAt - Date.now() <= marginMs ||
-    wasAccessTokenRejected(session.accessToken);
+    session.accessTokenExpiresAt - now() <= marginMs ||
+    reissuer.wasAccessTokenRejected(session.accessToken);
   if (!due) return NextResponse.next();
 
-  const result = await reissueOnce(session.refreshToken);
+  const result = await reissuer.reissue(session.refreshToken);
   if (result.ok) {
-    const cookies = await sessionCookies(req.cookies, withTokens(session, result.tokens));
-    for (const { name, value, options } of cookies) {
-      if (options.maxAge === 0) req.cookies.delete(name);
-      else req.cookies.set(name, value);
-    }
-    return applyCookies(NextResponse.next({ request: { headers: req.headers } }), cookies);
+    const write = await store.write(req.cookies, withTokens(session, result.tokens));
+    // The request first: the forwarded headers are taken when the response is made.
+    write.to(forwardedRequestTarget(req.cookies));
+    const response = NextResponse.next({ request: { headers: req.headers } });
+    write.to(responseTarget(response.cookies));
+    return response;
   }
 
   // A server action (POST) must answer, not redirect: the page keeps its unsaved input and
   // learns the session ended from the action's typed error.
   if (result.code === 'SESSION_EXPIRED' && req.method === 'GET') {
-    const cleared = clearedSessionCookies(req.cookies);
-    if (isApi(req)) {
-      return applyCookies(
-        NextResponse.json({ error: 'SESSION_EXPIRED' }, { status: 401 }),
-        cleared,
-      );
-    }
     const url = signInUrl(req);
     url.searchParams.set('reason', 'expired');
-    return applyCookies(NextResponse.redirect(url), cleared);
+    const response = isApi(req)
+      ? NextResponse.json({ error: 'SESSION_EXPIRED' }, { status: 401 })
+      : NextResponse.redirect(url);
+    store.clear(req.cookies).to(responseTarget(response.cookies));
+    return response;
   }
 
   if (result.code === 'REISSUE_UNAVAILABLE') {

@@ -1,70 +1,20 @@
 import 'server-only';
-import { LRUCache } from 'lru-cache';
+import { createServerReissuer, type ServerReissuer } from '@/lib/core/server/reissuer';
+import type { SessionUser } from '@/lib/next-auth';
 import { backend } from './backend';
-import { tokenHash as hash } from '@/lib/core/server/coordinator/in-process';
-import { serverCoordinator } from './coordinator';
-import type { ReissueCall, ServerReissueResult } from '@/lib/core/server/coordinator/types';
+import { coordinatorFromConfig } from './coordinator';
 
-export type { ServerReissueResult } from '@/lib/core/server/coordinator/types';
-
-interface ReissueMemory {
-  rejected: LRUCache<string, true>;
-  /** Refresh tokens this process has rotated, for as long as a reissue ticket lives. */
-  rotated: LRUCache<string, true>;
-}
-
-const MEMORY = Symbol.for('token-reissue.server-reissue-memory');
+const REISSUER = Symbol.for('token-reissue.server-reissuer');
 
 /**
- * Next bundles this module separately into the proxy, each page and each route handler, so a
- * module-level map would exist once per bundle. The memory lives on `globalThis` instead: one
- * per process, shared by all of them.
+ * The process's one server reissuer (the selected API adapter, the configured coordinator),
+ * used by the reissue route, the proxy, `serverAuth` and `authorize()`. Next bundles modules
+ * separately into the proxy, each page and each route handler, so a module-level value would
+ * exist once per bundle; it lives on `globalThis` instead: one per process, built on first use
+ * (so `next build` reads no configuration).
  */
-function memory(): ReissueMemory {
-  const holder = globalThis as typeof globalThis & { [MEMORY]?: ReissueMemory };
-  holder[MEMORY] ??= {
-    rejected: new LRUCache({ max: 1_000, ttl: 15 * 60_000 }),
-    rotated: new LRUCache({ max: 10_000, ttl: 60_000 }),
-  };
-  return holder[MEMORY];
-}
-
-/** The API call the coordinator makes: whichever adapter is selected, already in the shared vocabulary. */
-const callApi: ReissueCall = (refreshToken) => backend.reissue(refreshToken);
-
-/**
- * Reissues through the process's coordinator: requests presenting the same (possibly just
- * rotated) refresh token share one API call and its outcome, in this process and, with
- * `REDIS_URL`, across every process. Used by the reissue route, the proxy and `serverAuth`.
- */
-export function reissueOnce(refreshToken: string): Promise<ServerReissueResult> {
-  const pending = serverCoordinator(callApi).reissue(refreshToken);
-  void pending.then((result) => {
-    if (result.ok) memory().rotated.set(hash(refreshToken), true);
-  });
-  return pending;
-}
-
-/**
- * Remembers, until it expires, an access token the API rejected before its expiry (revoked, or
- * the clocks disagree). A Server Component that reissued after such a 401 could not write the
- * cookie; the proxy treats a session carrying this token as due, so the next request persists
- * the successor while the single-flight memory or the API's grace window still hands it out.
- */
-export function noteRejectedAccessToken(accessToken: string, expiresAt: number): void {
-  const ttl = Math.ceil(expiresAt - Date.now());
-  if (ttl > 0) memory().rejected.set(hash(accessToken), true, { ttl });
-}
-
-export function wasAccessTokenRejected(accessToken: string): boolean {
-  return memory().rejected.has(hash(accessToken));
-}
-
-/**
- * True when this process has already rotated `refreshToken`. A reissue ticket carrying it is
- * older than the session cookie the reissue route wrote since; a delayed `signIn` presenting it
- * (with the cookie it was sent with) must not roll the cookie back to a rotated-out token.
- */
-export function wasRotated(refreshToken: string): boolean {
-  return memory().rotated.has(hash(refreshToken));
+export function serverReissuer(): ServerReissuer<SessionUser> {
+  const holder = globalThis as typeof globalThis & { [REISSUER]?: ServerReissuer<SessionUser> };
+  holder[REISSUER] ??= createServerReissuer({ backend, coordinator: coordinatorFromConfig });
+  return holder[REISSUER];
 }

@@ -1,7 +1,5 @@
 import type { NextRequest } from 'next/server';
-
-/** The header browsers cannot send cross-site without a CORS preflight this app never grants. */
-export const REISSUE_HEADER = 'x-auth-reissue';
+import { REISSUE_HEADER } from '@/lib/core/browser/reissue-client';
 
 /**
  * CSRF guard for state-changing auth routes: the custom header must be present, and when the

@@ -5,7 +5,7 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import type { TokenResponse } from '@/backend/services';
-import { ReissueError } from '@/lib/core/browser/reissue-client';
+import { reissueError } from '@/lib/core/errors';
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -52,10 +52,10 @@ async function callReissue(apiUrl: string, store: TokenStore): Promise<TokenStor
       body: JSON.stringify({ refreshToken: store.refreshToken }),
     });
   } catch (error) {
-    throw new ReissueError('REISSUE_UNAVAILABLE', String(error));
+    throw reissueError('REISSUE_UNAVAILABLE', String(error));
   }
-  if (response.status === 401) throw new ReissueError('SESSION_EXPIRED', 'refresh token dead');
-  if (!response.ok) throw new ReissueError('REISSUE_UNAVAILABLE', `HTTP ${response.status}`);
+  if (response.status === 401) throw reissueError('SESSION_EXPIRED', 'refresh token dead');
+  if (!response.ok) throw reissueError('REISSUE_UNAVAILABLE', `HTTP ${response.status}`);
   Object.assign(store, storeFrom((await response.json()) as TokenResponse));
   return store;
 }

@@ -17,7 +17,7 @@ export const project: ClientFactory = (baseURL, apiUrl, login) => {
       actors: {
         reissue: fromPromise(async (): Promise<ReissueResult> => {
           const { accessToken, accessTokenExpiresAt, user } = await reissue(apiUrl, store);
-          return { accessToken, accessTokenExpiresAt, user, reissue: null };
+          return { accessToken, accessTokenExpiresAt, user, ticket: null };
         }),
       },
       actions: { persistSession: () => {}, signOut: () => {} },

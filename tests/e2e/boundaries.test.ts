@@ -43,7 +43,7 @@ async function reissueTicket(jar: CookieJar): Promise<string> {
     headers: { cookie: jar.header(), 'x-auth-reissue': '1' },
   });
   expect(response.status).toBe(200);
-  return ((await response.json()) as { reissue: string }).reissue;
+  return ((await response.json()) as { ticket: string }).ticket;
 }
 
 describe('reissue tickets', () => {

@@ -196,7 +196,7 @@ test('without a browser: the reissue answer itself sets the rotated session cook
   const first = await reissue();
   expect(first.status).toBe(200);
   expect(writesSessionCookie(first)).toBe(true);
-  const { reissue: firstTicket } = (await first.json()) as { reissue: string };
+  const { ticket: firstTicket } = (await first.json()) as { ticket: string };
   const sentWith = jar.store(first).clone();
   const persisted = await decodeSession(jar, stack.secret);
   expect(persisted.refreshToken).not.toBe(signedIn.refreshToken);

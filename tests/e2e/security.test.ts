@@ -53,7 +53,7 @@ function postReissue(jar: CookieJar, headers: Record<string, string> = {}): Prom
 async function reissueTicket(jar: CookieJar): Promise<string> {
   const response = await postReissue(jar);
   expect(response.status).toBe(200);
-  return ((await response.json()) as { reissue: string }).reissue;
+  return ((await response.json()) as { ticket: string }).ticket;
 }
 
 /** The ticket key exactly as lib/auth/ticket.ts derives it from NEXTAUTH_SECRET. */
@@ -129,12 +129,12 @@ describe('reissue tickets open only in the session they were sealed for', () => 
     const jar = await signInWithPassword(app);
     const before = await decodeSession(jar, stack.secret);
     const reissued = await postReissue(jar);
-    const { accessToken, reissue } = (await reissued.json()) as {
+    const { accessToken, ticket } = (await reissued.json()) as {
       accessToken: string;
-      reissue: string;
+      ticket: string;
     };
 
-    const response = await postCredentials(app, jar, { reissue });
+    const response = await postCredentials(app, jar, { reissue: ticket });
 
     expect(response.status).toBe(200);
     expect(writesSessionCookie(response)).toBe(true);
@@ -262,14 +262,14 @@ describe('/api/auth/reissue answers only same-origin requests with a session', (
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const text = await response.text();
-    const body = JSON.parse(text) as { reissue: string };
+    const body = JSON.parse(text) as { ticket: string };
     expect(Object.keys(body).sort()).toEqual([
       'accessToken',
       'accessTokenExpiresAt',
-      'reissue',
+      'ticket',
       'user',
     ]);
-    const { payload } = await jwtDecrypt(body.reissue, ticketKey(stack.secret), TICKET);
+    const { payload } = await jwtDecrypt(body.ticket, ticketKey(stack.secret), TICKET);
     const { refreshToken } = payload.tokens as { refreshToken: string };
     expect(refreshToken).toMatch(/^[\w-]{20,}$/);
     expect(text).not.toContain(refreshToken);

@@ -1,3 +1,4 @@
+import { sessionUserSchema } from '@/lib/validations/session';
 import axios, { type AxiosResponse } from 'axios';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -39,7 +40,7 @@ const server = setupServer(
   http.get(`${API}/posts/:id`, ({ request, params }) => answerApi(request, String(params.id))),
   http.post(REISSUE_URL, () => {
     reissueCalls += 1;
-    return HttpResponse.json({ ...session(CURRENT_TOKEN), reissue: 'sealed-ticket' });
+    return HttpResponse.json({ ...session(CURRENT_TOKEN), ticket: 'sealed-ticket' });
   }),
 );
 
@@ -55,7 +56,7 @@ function startAuth({ reissueTimeout = 2_000, waitTimeoutMs = 3_000 } = {}) {
     authMachine.provide({
       actors: {
         reissue: fromPromise(({ input, signal }) =>
-          requestReissue(input, signal, { baseUrl: APP }),
+          requestReissue(input, signal, { user: sessionUserSchema, baseUrl: APP }),
         ),
       },
       actions: { persistSession, signOut },
@@ -122,7 +123,7 @@ describe('auth interceptors on a real auth actor', () => {
       http.post(REISSUE_URL, async () => {
         reissueCalls += 1;
         await reissueHeld.opened;
-        return HttpResponse.json({ ...session(CURRENT_TOKEN), reissue: 'sealed-ticket' });
+        return HttpResponse.json({ ...session(CURRENT_TOKEN), ticket: 'sealed-ticket' });
       }),
       http.get(`${API}/slow/:id`, async ({ request, params }) => {
         await slowApiHeld.opened;
@@ -220,13 +221,13 @@ describe('auth interceptors on a real auth actor', () => {
     ],
     [
       'a 200 missing accessTokenExpiresAt',
-      () => HttpResponse.json({ accessToken: CURRENT_TOKEN, user, reissue: 'sealed-ticket' }),
+      () => HttpResponse.json({ accessToken: CURRENT_TOKEN, user, ticket: 'sealed-ticket' }),
     ],
     [
       'a reissue slower than the timeout',
       async () => {
         await delay(REISSUE_TIMEOUT * 10);
-        return HttpResponse.json({ ...session(CURRENT_TOKEN), reissue: 'sealed-ticket' });
+        return HttpResponse.json({ ...session(CURRENT_TOKEN), ticket: 'sealed-ticket' });
       },
     ],
   ];

@@ -1,3 +1,4 @@
+import { sessionUserSchema } from '@/lib/validations/session';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -41,7 +42,7 @@ beforeEach(() => {
     authMachine.provide({
       actors: {
         reissue: fromPromise(({ input, signal }) =>
-          requestReissue(input, signal, { baseUrl: APP }),
+          requestReissue(input, signal, { user: sessionUserSchema, baseUrl: APP }),
         ),
       },
     }),

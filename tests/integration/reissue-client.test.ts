@@ -1,7 +1,9 @@
+import { sessionUserSchema } from '@/lib/validations/session';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCK_NAME, requestReissue, type ReissueError } from '@/lib/core/browser/reissue-client';
+import type { AuthRequestError } from '@/lib/core/errors';
+import { LOCK_NAME, requestReissue } from '@/lib/core/browser/reissue-client';
 
 const APP = 'http://app.test';
 const user = { id: 'u1', email: 'ann@example.com', penName: 'Ann', fieldImage: null };
@@ -21,7 +23,7 @@ const server = setupServer(
       accessToken: 'token-2',
       accessTokenExpiresAt: inFifteenMinutes(),
       user,
-      reissue: 'sealed-ticket',
+      ticket: 'sealed-ticket',
     });
   }),
   http.get(`${APP}/api/auth/session`, () =>
@@ -82,11 +84,12 @@ function holdLock(locks: Pick<LockManager, 'request'>) {
   return release;
 }
 
-const codeOf = (error: unknown) => (error as ReissueError).code;
+const codeOf = (error: unknown) => (error as AuthRequestError).code;
 
 describe('requestReissue', () => {
   it('posts with the CSRF header and resolves with the validated session and its ticket', async () => {
     const result = await requestReissue({ accessToken: 'token-1' }, new AbortController().signal, {
+      user: sessionUserSchema,
       baseUrl: APP,
     });
 
@@ -94,7 +97,7 @@ describe('requestReissue', () => {
       accessToken: 'token-2',
       accessTokenExpiresAt: expect.any(Number),
       user,
-      reissue: 'sealed-ticket',
+      ticket: 'sealed-ticket',
     });
     expect(reissueCalls).toBe(1);
   });
@@ -107,6 +110,7 @@ describe('requestReissue', () => {
     );
 
     const error = await requestReissue({ accessToken: 'token-1' }, new AbortController().signal, {
+      user: sessionUserSchema,
       baseUrl: APP,
     }).catch((e: unknown) => e);
 
@@ -147,6 +151,7 @@ describe('requestReissue', () => {
     server.use(http.post(`${APP}/api/auth/reissue`, respond));
 
     const error = await requestReissue({ accessToken: 'token-1' }, new AbortController().signal, {
+      user: sessionUserSchema,
       baseUrl: APP,
     }).catch((e: unknown) => e);
 
@@ -157,7 +162,10 @@ describe('requestReissue', () => {
     server.use(http.post(`${APP}/api/auth/reissue`, () => delay('infinite')));
     const controller = new AbortController();
 
-    const pending = requestReissue({ accessToken: 'token-1' }, controller.signal, { baseUrl: APP });
+    const pending = requestReissue({ accessToken: 'token-1' }, controller.signal, {
+      user: sessionUserSchema,
+      baseUrl: APP,
+    });
     controller.abort();
 
     expect(codeOf(await pending.catch((e: unknown) => e))).toBe('REISSUE_UNAVAILABLE');
@@ -168,6 +176,7 @@ describe('requestReissue', () => {
     const releaseOtherTab = holdLock(locks);
 
     const pending = requestReissue({ accessToken: 'token-1' }, new AbortController().signal, {
+      user: sessionUserSchema,
       baseUrl: APP,
       locks,
     });
@@ -176,18 +185,19 @@ describe('requestReissue', () => {
     const result = await pending;
 
     expect(result.accessToken).toBe('token-from-other-tab');
-    expect(result.reissue).toBeNull();
+    expect(result.ticket).toBeNull();
     expect(reissueCalls).toBe(0);
   });
 
   it('after the lock, reissues when the session still holds the rejected token', async () => {
     const result = await requestReissue({ accessToken: 'token-1' }, new AbortController().signal, {
+      user: sessionUserSchema,
       baseUrl: APP,
       locks: createLocks(),
     });
 
     expect(result.accessToken).toBe('token-2');
-    expect(result.reissue).toBe('sealed-ticket');
+    expect(result.ticket).toBe('sealed-ticket');
     expect(reissueCalls).toBe(1);
   });
 
@@ -196,6 +206,7 @@ describe('requestReissue', () => {
     sessionExpiresAt = Date.now() + 2_000;
 
     const result = await requestReissue({ accessToken: 'token-1' }, new AbortController().signal, {
+      user: sessionUserSchema,
       baseUrl: APP,
       locks: createLocks(),
     });
@@ -210,6 +221,7 @@ describe('requestReissue', () => {
     const started = performance.now();
 
     const result = await requestReissue({ accessToken: 'token-1' }, new AbortController().signal, {
+      user: sessionUserSchema,
       baseUrl: APP,
       locks,
       lockTimeoutMs: 100,
@@ -227,6 +239,7 @@ describe('requestReissue', () => {
     const controller = new AbortController();
 
     const pending = requestReissue({ accessToken: 'token-1' }, controller.signal, {
+      user: sessionUserSchema,
       baseUrl: APP,
       locks,
     });

@@ -32,7 +32,7 @@ function startWorld(skew: number) {
       accessToken,
       accessTokenExpiresAt,
       user: alice,
-      reissue: null,
+      ticket: null,
       serverNow: serverNow(),
     };
   };
@@ -145,7 +145,7 @@ describe('floor and breaker', () => {
       accessToken: `dead-${reissues}`,
       accessTokenExpiresAt: Date.now() + 1_000,
       user: alice,
-      reissue: null,
+      ticket: null,
       // Already inside its margin on arrival: without the floor this would reissue in a loop.
       serverNow: Date.now() + 1_000 - 1,
     });

@@ -158,7 +158,10 @@ describe('authenticated', () => {
 
     const [next, actions] = transition(authMachine, authenticated, {
       type: 'SESSION_UPDATE',
-      session: { ...sessionA, user: { ...sessionA.user, penName: 'renamed' } },
+      session: {
+        ...sessionA,
+        user: { ...sessionA.user, penName: 'renamed' } as typeof sessionA.user,
+      },
     });
 
     expect(actions).toEqual([]);

@@ -1,5 +1,9 @@
 import type { AuthEvent } from '@/lib/core/machine/auth.machine';
-import type { ClientSession, ReissueFailureCode, ReissueResult } from '@/lib/core/machine/auth.types';
+import type {
+  ClientSession,
+  ReissueFailureCode,
+  ReissueResult,
+} from '@/lib/core/machine/auth.types';
 
 /** Fixed clock for tests that read context timestamps. */
 export const NOW = Date.UTC(2030, 0, 1);
@@ -27,7 +31,7 @@ export function reissued(
   accessTokenExpiresAt: number,
   ticket: string | null,
 ): ReissueResult {
-  return { accessToken, accessTokenExpiresAt, user: alice, reissue: ticket };
+  return { accessToken, accessTokenExpiresAt, user: alice, ticket };
 }
 
 /** What the `reissue` actor rejects with: an error carrying a code. */

@@ -10,6 +10,7 @@
  * request on a busy 2-core machine, so 1000 of them would outlast a 5 s token by transport
  * alone; the adapter makes the outcome depend on the auth logic, not on the machine's load.
  */
+import { sessionUserSchema } from '@/lib/validations/session';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import axios, { AxiosError, type AxiosAdapter, type AxiosResponse } from 'axios';
@@ -76,7 +77,7 @@ export async function runExpiringBurst({
     const accessToken = `token-${reissues}`;
     const accessTokenExpiresAt = Date.now() + tokenTtlMs;
     expiries.set(accessToken, accessTokenExpiresAt);
-    json(res, 200, { accessToken, accessTokenExpiresAt, user, reissue: 'ticket' });
+    json(res, 200, { accessToken, accessTokenExpiresAt, user, ticket: 'ticket' });
   };
   const server = createServer((req, res) => {
     req.resume();
@@ -110,7 +111,7 @@ export async function runExpiringBurst({
     authMachine.provide({
       actors: {
         reissue: fromPromise(({ input, signal }) =>
-          requestReissue(input, signal, { baseUrl: origin, locks: null }),
+          requestReissue(input, signal, { user: sessionUserSchema, baseUrl: origin, locks: null }),
         ),
       },
     }),

@@ -3,9 +3,15 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createInProcessCoordinator, tokenHash } from '@/lib/core/server/coordinator/in-process';
 import { withQuickRetry } from '@/lib/core/server/coordinator/quick-retry';
-import { createRedisCoordinator, type RedisCoordinatorOptions } from '@/lib/core/server/coordinator/redis';
+import {
+  createRedisCoordinator,
+  type RedisCoordinatorOptions,
+} from '@/lib/core/server/coordinator/redis';
 import { createRedisClient } from '@/lib/core/server/coordinator/redis-client';
-import type { ReissueCall, ServerReissueResult } from '@/lib/core/server/coordinator/types';
+import type { ReissueOutcome } from '@/lib/core/server/auth-backend';
+import type { ReissueCall } from '@/lib/core/server/coordinator/types';
+import type { SessionUser } from '@/lib/next-auth';
+import { tokenPairSchema } from '@/lib/validations/auth';
 import { startRedis, type RunningRedis } from '../support/redis-server';
 
 const SECRET = randomBytes(32).toString('base64url');
@@ -43,7 +49,7 @@ function strictApi(options: { delayMs?: number } = {}) {
           user: USER,
         },
       };
-    }) as ReissueCall,
+    }) as ReissueCall<SessionUser>,
   };
   return api;
 }
@@ -80,7 +86,7 @@ describe('in-process coordinator', () => {
 
 describe('quick retry', () => {
   test('retries a transient failure once and returns the second answer; never retries a dead token', async () => {
-    const answers: ServerReissueResult[] = [
+    const answers: ReissueOutcome<SessionUser>[] = [
       { ok: false, code: 'REISSUE_UNAVAILABLE', reason: 'timeout' },
       { ok: false, code: 'SESSION_EXPIRED', reason: 'invalid_grant' },
     ];
@@ -109,8 +115,8 @@ describe('Redis coordinator on a real redis-server', () => {
 
   /** One app process: its own connection, its own in-process layer in front, as in production. */
   function processCoordinator(
-    reissue: ReissueCall,
-    overrides: Partial<RedisCoordinatorOptions> = {},
+    reissue: ReissueCall<SessionUser>,
+    overrides: Partial<RedisCoordinatorOptions<SessionUser>> = {},
   ) {
     const { redis, ready } = createRedisClient(server.url, 1_000);
     clients.push(redis);
@@ -120,6 +126,7 @@ describe('Redis coordinator on a real redis-server', () => {
       reissue,
       fallback: reissue,
       secret: SECRET,
+      tokenPairSchema,
       outcomeTtlMs: 60_000,
       lockTtlMs: 2_000,
       waitMs: 3_000,
@@ -162,7 +169,7 @@ describe('Redis coordinator on a real redis-server', () => {
     expect(calls).toBe(1);
 
     let flaky = 0;
-    const transient: ReissueCall = async () => {
+    const transient: ReissueCall<SessionUser> = async () => {
       flaky++;
       return { ok: false, code: 'REISSUE_UNAVAILABLE', reason: '503' };
     };
@@ -236,6 +243,7 @@ describe('Redis coordinator when Redis dies', () => {
         reissue: api.reissue,
         fallback: api.reissue,
         secret: SECRET,
+        tokenPairSchema,
         outcomeTtlMs: 60_000,
         lockTtlMs: 2_000,
         waitMs: 3_000,

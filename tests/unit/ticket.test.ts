@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeAll, expect, test, vi } from 'vitest';
 
 process.env.NEXTAUTH_SECRET = randomBytes(32).toString('base64url');
-let ticket: typeof import('@/lib/core/server/tickets');
+let ticket: typeof import('@/lib/server/tickets');
 beforeAll(async () => {
-  ticket = await import('@/lib/core/server/tickets');
+  ticket = await import('@/lib/server/tickets');
 });
 afterEach(() => {
   vi.useRealTimers();

@@ -1,4 +1,8 @@
-import type { EdgeLayout, NodeLayout, StatechartLayout } from '@/app/_components/statechart/statechart-layout';
+import type {
+  EdgeLayout,
+  NodeLayout,
+  StatechartLayout,
+} from '@/app/_components/statechart/statechart-layout';
 
 const LINE_HEIGHT = 13;
 

@@ -1,11 +1,21 @@
+/**
+ * The `reissue` actor's body in the browser: one reissue through the Next app's reissue route,
+ * at most one per browser at a time (a Web Lock with a timeout, then a re-check whether the tab
+ * that held it already reissued). Never goes through axios, so the auth interceptors cannot
+ * recurse into it. Paths, lock name and timeouts are options; the user schema is the app's.
+ */
+import { ReissueUnavailableError, reissueError, SessionExpiredError } from '../errors';
+import type { ReissueInput } from '../machine/auth.machine';
+import type { BaseUser, ClientSession, ReissueResult } from '../types';
 import {
   clientSessionSchema,
   reissueResponseSchema,
   reissueSessionExpiredSchema,
-} from '@/lib/validations/session';
-import type { ReissueInput } from '../machine/auth.machine';
-import type { ClientSession, ReissueFailureCode, ReissueResult } from '../machine/auth.types';
+  type UserSchema,
+} from './schemas';
 
+/** The header a cross-site form cannot send; the reissue route refuses requests without it. */
+export const REISSUE_HEADER = 'x-auth-reissue';
 export const REISSUE_PATH = '/api/auth/reissue';
 export const SESSION_PATH = '/api/auth/session';
 export const LOCK_NAME = 'token-reissue';
@@ -14,38 +24,32 @@ export const LOCK_TIMEOUT_MS = 5_000;
 /** Another tab's session is adopted only if its token outlives this; otherwise reissue anyway. */
 export const FRESH_TOKEN_MIN_MS = 10_000;
 
-/** How the auth machine learns why a reissue failed: it reads `code` (see `toAuthError`). */
-export class ReissueError extends Error {
-  override readonly name = 'ReissueError';
-  constructor(
-    readonly code: ReissueFailureCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface ReissueClientOptions {
+export interface ReissueClientOptions<U extends BaseUser> {
+  /** Validates the user in the answers (the app's schema). */
+  user: UserSchema<U>;
   /** Origin of the Next app; empty in the browser (same origin), absolute in Node tests. */
   baseUrl?: string;
+  /** The reissue route; default `/api/auth/reissue`. */
+  reissuePath?: string;
+  /** Where the current session is read after waiting for the lock; default next-auth's. */
+  sessionPath?: string;
+  /** The Web Lock every tab of this app takes around a reissue. */
+  lockName?: string;
   /** Cross-tab lock; defaults to `navigator.locks` when present. `null` turns it off. */
   locks?: Pick<LockManager, 'request'> | null;
   lockTimeoutMs?: number;
 }
 
-/**
- * The `reissue` actor's body: one reissue through the Next route, at most one per browser at a
- * time. Never goes through axios, so the auth interceptors cannot recurse into it.
- */
-export async function requestReissue(
+/** Rejects with `SessionExpiredError` or `ReissueUnavailableError`: the machine reads `code`. */
+export async function requestReissue<U extends BaseUser>(
   input: ReissueInput,
   signal: AbortSignal,
-  options: ReissueClientOptions = {},
-): Promise<ReissueResult> {
-  const baseUrl = options.baseUrl ?? '';
+  options: ReissueClientOptions<U>,
+): Promise<ReissueResult<U>> {
+  const post = () => postReissue(options, signal);
   const locks = options.locks === undefined ? browserLocks() : options.locks;
   // Without AbortSignal.any the lock wait could not be bounded; an unbounded lock can deadlock tabs.
-  if (!locks || typeof AbortSignal.any !== 'function') return postReissue(baseUrl, signal);
+  if (!locks || typeof AbortSignal.any !== 'function') return post();
 
   const lockSignal = AbortSignal.any([
     signal,
@@ -53,25 +57,28 @@ export async function requestReissue(
   ]);
   let acquired = false;
   try {
-    return await locks.request(LOCK_NAME, { signal: lockSignal }, async () => {
+    return await locks.request(options.lockName ?? LOCK_NAME, { signal: lockSignal }, async () => {
       acquired = true;
-      const adopted = await sessionFromAnotherTab(input, baseUrl, signal);
-      return adopted ? { ...adopted, reissue: null } : postReissue(baseUrl, signal);
+      const adopted = await sessionFromAnotherTab(input, options, signal);
+      return adopted ? { ...adopted, ticket: null } : post();
     });
   } catch (error) {
     if (acquired || signal.aborted) throw asReissueError(error);
     // The lock timed out: reissue without it; the API's reuse grace window absorbs a duplicate.
-    return postReissue(baseUrl, signal);
+    return post();
   }
 }
 
-async function postReissue(baseUrl: string, signal: AbortSignal): Promise<ReissueResult> {
+async function postReissue<U extends BaseUser>(
+  options: ReissueClientOptions<U>,
+  signal: AbortSignal,
+): Promise<ReissueResult<U>> {
   let response: Response;
   try {
-    response = await fetch(`${baseUrl}${REISSUE_PATH}`, {
+    response = await fetch(`${options.baseUrl ?? ''}${options.reissuePath ?? REISSUE_PATH}`, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'X-Auth-Reissue': '1', Accept: 'application/json' },
+      headers: { [REISSUE_HEADER]: '1', Accept: 'application/json' },
       signal,
     });
   } catch (error) {
@@ -79,37 +86,37 @@ async function postReissue(baseUrl: string, signal: AbortSignal): Promise<Reissu
   }
   const body: unknown = await response.json().catch(() => undefined);
   if (response.status === 401 && reissueSessionExpiredSchema.safeParse(body).success) {
-    throw new ReissueError('SESSION_EXPIRED', 'The refresh token is no longer valid');
+    throw reissueError('SESSION_EXPIRED', 'The refresh token is no longer valid');
   }
   if (!response.ok) {
-    throw new ReissueError('REISSUE_UNAVAILABLE', `Reissue failed with HTTP ${response.status}`);
+    throw reissueError('REISSUE_UNAVAILABLE', `Reissue failed with HTTP ${response.status}`);
   }
-  const parsed = reissueResponseSchema.safeParse(body);
+  const parsed = reissueResponseSchema(options.user).safeParse(body);
   if (!parsed.success) {
-    throw new ReissueError('REISSUE_UNAVAILABLE', 'Reissue response was not a session');
+    throw reissueError('REISSUE_UNAVAILABLE', 'Reissue response was not a session');
   }
-  return parsed.data;
+  return parsed.data as ReissueResult<U>;
 }
 
 /** After waiting for the lock: did the tab that held it already reissue? */
-async function sessionFromAnotherTab(
+async function sessionFromAnotherTab<U extends BaseUser>(
   input: ReissueInput,
-  baseUrl: string,
+  options: ReissueClientOptions<U>,
   signal: AbortSignal,
-): Promise<ClientSession | null> {
+): Promise<ClientSession<U> | null> {
   try {
-    const response = await fetch(`${baseUrl}${SESSION_PATH}`, {
+    const response = await fetch(`${options.baseUrl ?? ''}${options.sessionPath ?? SESSION_PATH}`, {
       credentials: 'same-origin',
       headers: { Accept: 'application/json' },
       signal,
     });
     if (!response.ok) return null;
-    const parsed = clientSessionSchema.safeParse(await response.json());
+    const parsed = clientSessionSchema(options.user).safeParse(await response.json());
     if (!parsed.success) return null;
-    const session = parsed.data;
-    // Against the server's clock: the browser's may be hours off.
-    const fresh =
-      session.accessTokenExpiresAt - (session.serverNow ?? Date.now()) > FRESH_TOKEN_MIN_MS;
+    const session = parsed.data as ClientSession<U>;
+    // Against the server's clock when it says: the browser's may be hours off.
+    const now = session.serverNow ?? Date.now();
+    const fresh = session.accessTokenExpiresAt - now > FRESH_TOKEN_MIN_MS;
     return session.accessToken !== input.accessToken && fresh ? session : null;
   } catch {
     // No answer is no evidence; the reissue itself decides (and fails fast if aborted).
@@ -121,8 +128,9 @@ function browserLocks(): LockManager | null {
   return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks : null;
 }
 
-function asReissueError(error: unknown): ReissueError {
-  if (error instanceof ReissueError) return error;
+function asReissueError(error: unknown): SessionExpiredError | ReissueUnavailableError {
+  if (error instanceof SessionExpiredError || error instanceof ReissueUnavailableError)
+    return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new ReissueError('REISSUE_UNAVAILABLE', `Reissue request failed: ${reason}`);
+  return reissueError('REISSUE_UNAVAILABLE', `Reissue request failed: ${reason}`);
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import type { Actor } from 'xstate';
-import { clientSessionSchema } from '@/lib/validations/session';
-import type { authMachine } from '../machine/auth.machine';
+import type { AuthMachineActor } from '../http/actor-token-source';
+import type { BaseUser } from '../types';
+import { clientSessionSchema, type UserSchema } from './schemas';
 
 /**
  * Tabs of one browser tell each other at once about a new session (a sign-in, the expired
@@ -15,20 +15,26 @@ export const TAB_CHANNEL = 'auth-session';
 /** next-auth's own cross-tab broadcast: a storage event under this key makes its provider refetch. */
 const NEXT_AUTH_MESSAGE_KEY = 'nextauth.message';
 
-const tabMessageSchema = z.union([
-  z.object({ type: z.literal('session'), session: clientSessionSchema }),
-  z.object({ type: z.literal('signedOut') }),
-]);
-type TabMessage = z.infer<typeof tabMessageSchema>;
+function tabMessageSchema<U>(user: UserSchema<U>) {
+  return z.union([
+    z.object({ type: z.literal('session'), session: clientSessionSchema(user) }),
+    z.object({ type: z.literal('signedOut') }),
+  ]);
+}
 
-export function connectTabs(actor: Actor<typeof authMachine>): () => void {
+export function connectTabs<U extends BaseUser>(
+  actor: AuthMachineActor<U>,
+  user: UserSchema<U>,
+): () => void {
   if (typeof BroadcastChannel === 'undefined') return () => {};
+  const messageSchema = tabMessageSchema(user);
+  type TabMessage = z.infer<typeof messageSchema>;
   const channel = new BroadcastChannel(TAB_CHANNEL);
   let fromOtherTab = false;
   let last = actor.getSnapshot();
 
   channel.onmessage = (event: MessageEvent<unknown>) => {
-    const parsed = tabMessageSchema.safeParse(event.data);
+    const parsed = messageSchema.safeParse(event.data);
     if (!parsed.success) return;
     const message = parsed.data;
     const hadSession =

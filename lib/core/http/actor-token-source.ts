@@ -1,15 +1,19 @@
 import { waitFor, type Actor, type SnapshotFrom } from 'xstate';
 import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '../errors';
 import {
-  authMachine,
+  createAuthMachine,
   REISSUE_TIMEOUT_MS,
   shouldWakeBeforeSending,
   usableToken,
 } from '../machine/auth.machine';
+import type { BaseUser } from '../types';
 import type { TokenSource } from './interceptors';
 
-export type AuthMachineActor = Actor<typeof authMachine>;
-type AuthSnapshot = SnapshotFrom<typeof authMachine>;
+/** An actor of the auth machine for the app's user type. */
+export type AuthMachineActor<U extends BaseUser = BaseUser> = Actor<
+  ReturnType<typeof createAuthMachine<U>>
+>;
+type AuthSnapshot<U extends BaseUser> = SnapshotFrom<ReturnType<typeof createAuthMachine<U>>>;
 
 /** A little longer than the machine's own reissue timeout, which normally ends the wait first. */
 export const ACTOR_WAIT_TIMEOUT_MS = REISSUE_TIMEOUT_MS + 2_000;
@@ -27,8 +31,8 @@ export interface ActorTokenSourceOptions {
  * 401 that finds a reissue in flight joins it without sending the machine anything; only the
  * first 401 for the current token is an event (one macrostep for the whole burst).
  */
-export function actorTokenSource(
-  actor: AuthMachineActor | (() => AuthMachineActor),
+export function actorTokenSource<U extends BaseUser>(
+  actor: AuthMachineActor<U> | (() => AuthMachineActor<U>),
   { waitTimeoutMs = ACTOR_WAIT_TIMEOUT_MS }: ActorTokenSourceOptions = {},
 ): TokenSource {
   const resolve = typeof actor === 'function' ? actor : () => actor;
@@ -37,9 +41,9 @@ export function actorTokenSource(
    * One wait per reissue, keyed by its invoked actor and shared by every request: a waitFor per
    * request would be notified of every snapshot, which is quadratic in the number of waiters.
    */
-  const waits = new WeakMap<object, Promise<AuthSnapshot>>();
+  const waits = new WeakMap<object, Promise<AuthSnapshot<U>>>();
 
-  function settled(ref: AuthMachineActor): Promise<AuthSnapshot> {
+  function settled(ref: AuthMachineActor<U>): Promise<AuthSnapshot<U>> {
     const current = ref.getSnapshot();
     if (!current.matches('refreshing')) return Promise.resolve(current);
     const reissue = current.children.reissue;
@@ -55,7 +59,7 @@ export function actorTokenSource(
     return wait;
   }
 
-  function tokenOf(snapshot: AuthSnapshot): string {
+  function tokenOf(snapshot: AuthSnapshot<U>): string {
     const token = usableToken(snapshot);
     if (token) return token;
     throw snapshot.matches('expired') ? new SessionExpiredError() : new NotSignedInError();

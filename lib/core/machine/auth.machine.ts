@@ -4,7 +4,14 @@
  * `auth.tokens.ts`; lib/ provides `reissue`, `persistSession`, `signOut` and `reportBreaker`.
  */
 import { assign, fromPromise, setup } from 'xstate';
-import type { AuthContext, AuthError, AuthEvent, ReissueInput, ReissueResult } from './auth.types';
+import type {
+  AuthContext,
+  AuthError,
+  AuthEvent,
+  BaseUser,
+  ReissueInput,
+  ReissueResult,
+} from './auth.types';
 import {
   BREAKER_LIMIT,
   BREAKER_WINDOW_MS,
@@ -76,209 +83,222 @@ export function proactiveDelay(
   return deadlineDelay(context, now, random);
 }
 
-export const authMachine = setup({
-  types: {
-    context: {} as AuthContext,
-    events: {} as AuthEvent,
-  },
-  actors: {
-    reissue: fromPromise<ReissueResult, ReissueInput>(async () => {
-      throw new Error('authMachine: provide the `reissue` actor');
-    }),
-  },
-  actions: {
-    /** signIn('credentials', { reissue: ticket, redirect: false }); provided by lib/. */
-    persistSession: () => {},
-    /** Ends the session on the server and the API; provided by lib/. */
-    signOut: () => {},
-    adoptSession: assign(({ context, event }) => {
-      if (event.type !== 'SESSION_UPDATE' || !event.session) return {};
-      const now = Date.now();
-      return {
-        accessToken: event.session.accessToken,
-        accessTokenExpiresAt: event.session.accessTokenExpiresAt,
-        accessTokenReceivedAt: now,
-        clockOffset: measureOffset(event.session.serverNow, now, context.clockOffset),
-        user: event.session.user,
-        ticket: null,
-        error: null,
-        retryAttempt: 0,
-        adoptedCount: context.adoptedCount + (event.fromOtherTab ? 1 : 0),
-      };
-    }),
-    adoptReissued: assign(({ context }, output: ReissueResult) => {
-      const now = Date.now();
-      return {
-        accessToken: output.accessToken,
-        accessTokenExpiresAt: output.accessTokenExpiresAt,
-        accessTokenReceivedAt: now,
-        clockOffset: measureOffset(output.serverNow, now, context.clockOffset),
-        user: output.user,
-        ticket: output.reissue,
-        error: null,
-        retryAttempt: 0,
-        reissueCount: context.reissueCount + 1,
-        recentReissues: recentReissues(context.recentReissues, now, true),
-      };
-    }),
-    tripBreaker: assign(({ context }) => ({
-      breaker: {
-        reason: `${recentReissues(context.recentReissues, Date.now()).length} reissues within ${BREAKER_WINDOW_MS / 1000} s (limit ${BREAKER_LIMIT}): proactive reissue stopped`,
-        at: Date.now(),
-      },
-    })),
-    /** Says why proactive reissue stopped (the browser logs it); provided by lib/. */
-    reportBreaker: () => {},
-    recordTransientError: assign(({ context }, error: AuthError) => ({
-      error,
-      retryAttempt: context.retryAttempt + 1,
-    })),
-    /** Keeps the dead token so a stale SESSION_UPDATE carrying it cannot revive the session. */
-    recordExpired: assign((_, error: AuthError) => ({ ticket: null, error })),
-    countCoalesced: assign(({ context }) => ({ coalescedCount: context.coalescedCount + 1 })),
-    clearSession: assign({ ...emptySession, error: null, retryAttempt: 0 }),
-  },
-  guards: {
-    hasSession: ({ event }) => event.type === 'SESSION_UPDATE' && event.session !== null,
-    hasNoSession: ({ event }) => event.type === 'SESSION_UPDATE' && event.session === null,
-    isNewerSession: ({ context, event }) =>
-      event.type === 'SESSION_UPDATE' &&
-      event.session !== null &&
-      event.session.accessToken !== context.accessToken &&
-      (event.session.user.id !== context.user?.id ||
-        event.session.accessTokenExpiresAt >= (context.accessTokenExpiresAt ?? 0)),
-    isCurrentToken: ({ context, event }) =>
-      event.type === 'TOKEN_REJECTED' && event.token === context.accessToken,
-    isRefreshTokenDead: (_, error: AuthError) => error.code === 'SESSION_EXPIRED',
-    /**
-     * The breaker is closed, or a transient failure is being retried (failures do not count
-     * towards the breaker, and retries go on while signed in).
-     */
-    mayReissueProactively: ({ context }) =>
-      context.breaker === null || context.error?.code === 'REISSUE_UNAVAILABLE',
-    isReissueStorm: ({ context }) =>
-      context.breaker === null &&
-      context.error === null &&
-      isReissueStorm(context.recentReissues, Date.now()),
-    /** On the corrected clock the token is (nearly) dead: the next request must wait for a new one. */
-    mustReissueBeforeSending: ({ context }) =>
-      context.breaker === null && isExpiring(context, Date.now()),
-    isProactiveReissueDue: ({ context }) => context.breaker === null && isDue(context, Date.now()),
-    hasTransientError: ({ context }) => context.error?.code === 'REISSUE_UNAVAILABLE',
-  },
-  delays: {
-    refreshDue: ({ context }) => proactiveDelay(context, Date.now(), Math.random()),
-    reissueTimeout: REISSUE_TIMEOUT_MS,
-  },
-}).createMachine({
-  id: 'auth',
-  initial: 'signedOut',
-  context: {
-    ...emptySession,
-    clockOffset: 0,
-    error: null,
-    retryAttempt: 0,
-    reissueCount: 0,
-    adoptedCount: 0,
-    coalescedCount: 0,
-  },
-  on: {
-    SIGN_OUT: { target: '.signedOut', actions: ['signOut', 'clearSession'] },
-  },
-  states: {
-    signedOut: {
-      on: {
-        SESSION_UPDATE: { guard: 'hasSession', target: 'authenticated', actions: 'adoptSession' },
-      },
+/**
+ * The machine for an app's user type. The chart reads only `user.id`; the type flows to the
+ * context, the events and the `reissue` actor's result.
+ */
+export function createAuthMachine<U extends BaseUser = BaseUser>() {
+  return setup({
+    types: {
+      context: {} as AuthContext<U>,
+      events: {} as AuthEvent<U>,
     },
-    authenticated: {
-      initial: 'active',
-      states: {
-        active: {},
-        refreshed: { entry: 'persistSession' },
-      },
-      after: {
-        refreshDue: [
-          { guard: 'isReissueStorm', actions: ['tripBreaker', 'reportBreaker'] },
-          { guard: 'mayReissueProactively', target: 'refreshing.proactive' },
-        ],
-      },
-      on: {
-        TOKEN_REJECTED: { guard: 'isCurrentToken', target: 'refreshing.reactive' },
-        RETRY: { target: 'refreshing.reactive' },
-        // Timers may have slept: re-check the token against the corrected clock.
-        WAKE: [
-          { guard: 'mustReissueBeforeSending', target: 'refreshing.reactive' },
-          { guard: 'isProactiveReissueDue', target: 'refreshing.proactive' },
-          { guard: 'hasTransientError', target: 'refreshing.reactive' },
-          { target: 'authenticated', reenter: true },
-        ],
-        SESSION_UPDATE: [
-          { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
-          {
-            guard: 'isNewerSession',
-            target: 'authenticated',
-            reenter: true,
-            actions: 'adoptSession',
-          },
-        ],
-      },
+    actors: {
+      reissue: fromPromise<ReissueResult<U>, ReissueInput>(async () => {
+        throw new Error('authMachine: provide the `reissue` actor');
+      }),
     },
-    refreshing: {
-      initial: 'reactive',
-      states: {
-        /** Started by the timer: requests keep the current token until it is nearly expired. */
-        proactive: {
-          on: { TOKEN_REJECTED: { guard: 'isCurrentToken', target: 'reactive' } },
+    actions: {
+      /** signIn('credentials', { reissue: ticket, redirect: false }); provided by lib/. */
+      persistSession: () => {},
+      /** Ends the session on the server and the API; provided by lib/. */
+      signOut: () => {},
+      adoptSession: assign(({ context, event }) => {
+        if (event.type !== 'SESSION_UPDATE' || !event.session) return {};
+        const now = Date.now();
+        return {
+          accessToken: event.session.accessToken,
+          accessTokenExpiresAt: event.session.accessTokenExpiresAt,
+          accessTokenReceivedAt: now,
+          clockOffset: measureOffset(event.session.serverNow, now, context.clockOffset),
+          user: event.session.user,
+          ticket: null,
+          error: null,
+          retryAttempt: 0,
+          adoptedCount: context.adoptedCount + (event.fromOtherTab ? 1 : 0),
+        };
+      }),
+      adoptReissued: assign(({ context }, output: ReissueResult<U>) => {
+        const now = Date.now();
+        return {
+          accessToken: output.accessToken,
+          accessTokenExpiresAt: output.accessTokenExpiresAt,
+          accessTokenReceivedAt: now,
+          clockOffset: measureOffset(output.serverNow, now, context.clockOffset),
+          user: output.user,
+          ticket: output.ticket,
+          error: null,
+          retryAttempt: 0,
+          reissueCount: context.reissueCount + 1,
+          recentReissues: recentReissues(context.recentReissues, now, true),
+        };
+      }),
+      tripBreaker: assign(({ context }) => ({
+        breaker: {
+          reason: `${recentReissues(context.recentReissues, Date.now()).length} reissues within ${BREAKER_WINDOW_MS / 1000} s (limit ${BREAKER_LIMIT}): proactive reissue stopped`,
+          at: Date.now(),
         },
-        /** The token was rejected or is expiring: requests wait for the new one. */
-        reactive: {
-          on: { TOKEN_REJECTED: { actions: 'countCoalesced' } },
+      })),
+      /** Says why proactive reissue stopped (the browser logs it); provided by lib/. */
+      reportBreaker: () => {},
+      recordTransientError: assign(({ context }, error: AuthError) => ({
+        error,
+        retryAttempt: context.retryAttempt + 1,
+      })),
+      /** Keeps the dead token so a stale SESSION_UPDATE carrying it cannot revive the session. */
+      recordExpired: assign((_, error: AuthError) => ({ ticket: null, error })),
+      countCoalesced: assign(({ context }) => ({ coalescedCount: context.coalescedCount + 1 })),
+      clearSession: assign({ ...emptySession, error: null, retryAttempt: 0 }),
+    },
+    guards: {
+      hasSession: ({ event }) => event.type === 'SESSION_UPDATE' && event.session !== null,
+      hasNoSession: ({ event }) => event.type === 'SESSION_UPDATE' && event.session === null,
+      isNewerSession: ({ context, event }) =>
+        event.type === 'SESSION_UPDATE' &&
+        event.session !== null &&
+        event.session.accessToken !== context.accessToken &&
+        (event.session.user.id !== context.user?.id ||
+          event.session.accessTokenExpiresAt >= (context.accessTokenExpiresAt ?? 0)),
+      isCurrentToken: ({ context, event }) =>
+        event.type === 'TOKEN_REJECTED' && event.token === context.accessToken,
+      isRefreshTokenDead: (_, error: AuthError) => error.code === 'SESSION_EXPIRED',
+      /**
+       * The breaker is closed, or a transient failure is being retried (failures do not count
+       * towards the breaker, and retries go on while signed in).
+       */
+      mayReissueProactively: ({ context }) =>
+        context.breaker === null || context.error?.code === 'REISSUE_UNAVAILABLE',
+      isReissueStorm: ({ context }) =>
+        context.breaker === null &&
+        context.error === null &&
+        isReissueStorm(context.recentReissues, Date.now()),
+      /** On the corrected clock the token is (nearly) dead: the next request must wait for a new one. */
+      mustReissueBeforeSending: ({ context }) =>
+        context.breaker === null && isExpiring(context, Date.now()),
+      isProactiveReissueDue: ({ context }) =>
+        context.breaker === null && isDue(context, Date.now()),
+      hasTransientError: ({ context }) => context.error?.code === 'REISSUE_UNAVAILABLE',
+    },
+    delays: {
+      refreshDue: ({ context }) => proactiveDelay(context, Date.now(), Math.random()),
+      reissueTimeout: REISSUE_TIMEOUT_MS,
+    },
+  }).createMachine({
+    id: 'auth',
+    initial: 'signedOut',
+    context: {
+      ...emptySession,
+      clockOffset: 0,
+      error: null,
+      retryAttempt: 0,
+      reissueCount: 0,
+      adoptedCount: 0,
+      coalescedCount: 0,
+    },
+    on: {
+      SIGN_OUT: { target: '.signedOut', actions: ['signOut', 'clearSession'] },
+    },
+    states: {
+      signedOut: {
+        on: {
+          SESSION_UPDATE: { guard: 'hasSession', target: 'authenticated', actions: 'adoptSession' },
         },
       },
-      invoke: {
-        id: 'reissue',
-        src: 'reissue',
-        input: ({ context }) => ({ accessToken: context.accessToken }),
-        onDone: {
-          target: 'authenticated.refreshed',
-          actions: { type: 'adoptReissued', params: ({ event }) => event.output },
+      authenticated: {
+        initial: 'active',
+        states: {
+          active: {},
+          refreshed: { entry: 'persistSession' },
         },
-        onError: [
-          {
-            guard: { type: 'isRefreshTokenDead', params: ({ event }) => toAuthError(event.error) },
-            target: 'expired',
-            actions: { type: 'recordExpired', params: ({ event }) => toAuthError(event.error) },
+        after: {
+          refreshDue: [
+            { guard: 'isReissueStorm', actions: ['tripBreaker', 'reportBreaker'] },
+            { guard: 'mayReissueProactively', target: 'refreshing.proactive' },
+          ],
+        },
+        on: {
+          TOKEN_REJECTED: { guard: 'isCurrentToken', target: 'refreshing.reactive' },
+          RETRY: { target: 'refreshing.reactive' },
+          // Timers may have slept: re-check the token against the corrected clock.
+          WAKE: [
+            { guard: 'mustReissueBeforeSending', target: 'refreshing.reactive' },
+            { guard: 'isProactiveReissueDue', target: 'refreshing.proactive' },
+            { guard: 'hasTransientError', target: 'refreshing.reactive' },
+            { target: 'authenticated', reenter: true },
+          ],
+          SESSION_UPDATE: [
+            { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
+            {
+              guard: 'isNewerSession',
+              target: 'authenticated',
+              reenter: true,
+              actions: 'adoptSession',
+            },
+          ],
+        },
+      },
+      refreshing: {
+        initial: 'reactive',
+        states: {
+          /** Started by the timer: requests keep the current token until it is nearly expired. */
+          proactive: {
+            on: { TOKEN_REJECTED: { guard: 'isCurrentToken', target: 'reactive' } },
           },
-          {
+          /** The token was rejected or is expiring: requests wait for the new one. */
+          reactive: {
+            on: { TOKEN_REJECTED: { actions: 'countCoalesced' } },
+          },
+        },
+        invoke: {
+          id: 'reissue',
+          src: 'reissue',
+          input: ({ context }) => ({ accessToken: context.accessToken }),
+          onDone: {
+            target: 'authenticated.refreshed',
+            actions: { type: 'adoptReissued', params: ({ event }) => event.output },
+          },
+          onError: [
+            {
+              guard: {
+                type: 'isRefreshTokenDead',
+                params: ({ event }) => toAuthError(event.error),
+              },
+              target: 'expired',
+              actions: { type: 'recordExpired', params: ({ event }) => toAuthError(event.error) },
+            },
+            {
+              target: 'authenticated',
+              actions: {
+                type: 'recordTransientError',
+                params: ({ event }) => toAuthError(event.error),
+              },
+            },
+          ],
+        },
+        after: {
+          reissueTimeout: {
             target: 'authenticated',
             actions: {
               type: 'recordTransientError',
-              params: ({ event }) => toAuthError(event.error),
+              params: { code: 'REISSUE_UNAVAILABLE', message: 'Reissue timed out' },
             },
           },
-        ],
-      },
-      after: {
-        reissueTimeout: {
-          target: 'authenticated',
-          actions: {
-            type: 'recordTransientError',
-            params: { code: 'REISSUE_UNAVAILABLE', message: 'Reissue timed out' },
-          },
+        },
+        on: {
+          SESSION_UPDATE: { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
         },
       },
-      on: {
-        SESSION_UPDATE: { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
+      expired: {
+        on: {
+          SESSION_UPDATE: [
+            { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
+            { guard: 'isNewerSession', target: 'authenticated', actions: 'adoptSession' },
+          ],
+        },
       },
     },
-    expired: {
-      on: {
-        SESSION_UPDATE: [
-          { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
-          { guard: 'isNewerSession', target: 'authenticated', actions: 'adoptSession' },
-        ],
-      },
-    },
-  },
-});
+  });
+}
+
+/** The machine with the core's user type; an app with its own user calls `createAuthMachine<User>()`. */
+export const authMachine = createAuthMachine();

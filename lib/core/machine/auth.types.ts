@@ -1,36 +1,13 @@
-/** Types shared by the auth machine, its browser wiring and the http layer. */
-
+/** Types the auth machine shares with its browser wiring and the http layer, generic over the user. */
+import type { ReissueFailure } from '../errors';
+import type { BaseUser, ClientSession } from '../types';
 import type { TokenClock } from './auth.timing';
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  penName: string;
-  fieldImage: string | null;
-}
+export type { BaseUser, ClientSession, ReissueResult } from '../types';
+export type { ReissueFailureCode } from '../errors';
 
-/** What the browser may know about a session: never the refresh token. */
-export interface ClientSession {
-  accessToken: string;
-  /** Epoch milliseconds. */
-  accessTokenExpiresAt: number;
-  user: SessionUser;
-  /** The server's clock (epoch ms) when it produced this answer; corrects the browser's clock. */
-  serverNow?: number;
-}
-
-/** What the `reissue` actor resolves with. `reissue` is the sealed ticket for `persistSession`. */
-export interface ReissueResult extends ClientSession {
-  /** Sealed ticket to persist with signIn; null when another tab already persisted this session. */
-  reissue: string | null;
-}
-
-export type ReissueFailureCode = 'SESSION_EXPIRED' | 'REISSUE_UNAVAILABLE';
-
-export interface AuthError {
-  code: ReissueFailureCode;
-  message: string;
-}
+/** A failed reissue as the machine records it: a code from the one vocabulary and a message. */
+export type AuthError = ReissueFailure;
 
 /** Why proactive reissue stopped for this session; reissues after a 401 still run. */
 export interface BreakerTrip {
@@ -39,9 +16,9 @@ export interface BreakerTrip {
   at: number;
 }
 
-export interface AuthContext extends TokenClock {
+export interface AuthContext<U extends BaseUser = BaseUser> extends TokenClock {
   accessToken: string | null;
-  user: ClientSession['user'] | null;
+  user: U | null;
   /** Sealed ticket from the last reissue, consumed by `persistSession`. */
   ticket: string | null;
   /** The last failure; kept until a reissue succeeds or a new session arrives. */
@@ -59,9 +36,9 @@ export interface AuthContext extends TokenClock {
   breaker: BreakerTrip | null;
 }
 
-export type AuthEvent =
+export type AuthEvent<U extends BaseUser = BaseUser> =
   /** `fromOtherTab`: another tab of this browser sent it (its reissue or sign-in). */
-  | { type: 'SESSION_UPDATE'; session: ClientSession | null; fromOtherTab?: boolean }
+  | { type: 'SESSION_UPDATE'; session: ClientSession<U> | null; fromOtherTab?: boolean }
   | { type: 'TOKEN_REJECTED'; token: string }
   /** The tab became visible, came online or woke from sleep, or a request found its token expiring. */
   | { type: 'WAKE' }

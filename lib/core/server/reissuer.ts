@@ -8,20 +8,13 @@
  * - refresh tokens this process rotated (a reissue ticket still carrying one is older than the
  *   cookie and must not roll it back).
  */
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { AuthBackend, ReissueOutcome } from './auth-backend';
 import type { BaseUser } from '../types';
+import type { AuthBackend, ReissueOutcome } from './auth-backend';
+import { tokenHash } from './coordinator/in-process';
+import type { ReissueCall, ReissueCoordinator } from './coordinator/types';
 
-/** One call to the API's reissue endpoint, whatever the adapter; never throws. */
-export type ReissueCall<U extends BaseUser = BaseUser> = (
-  refreshToken: string,
-) => Promise<ReissueOutcome<U>>;
-
-/** Hands every request presenting the same refresh token the same outcome. */
-export interface ReissueCoordinator<U extends BaseUser = BaseUser> {
-  reissue(refreshToken: string): Promise<ReissueOutcome<U>>;
-}
+export type { ReissueCall, ReissueCoordinator };
 
 export interface ServerReissuerOptions<U extends BaseUser> {
   backend: Pick<AuthBackend<U, unknown>, 'reissue'>;
@@ -40,10 +33,6 @@ export interface ServerReissuer<U extends BaseUser = BaseUser> {
   wasAccessTokenRejected(accessToken: string): boolean;
   /** True when this process has already rotated `refreshToken`. */
   wasRotated(refreshToken: string): boolean;
-}
-
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
 }
 
 export function createServerReissuer<U extends BaseUser>({

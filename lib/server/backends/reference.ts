@@ -12,7 +12,7 @@ import type {
 } from '@/lib/server/auth-backend';
 import { sessionUserSchema } from '@/lib/validations/session';
 import { tokenPairSchema } from '@/lib/validations/auth';
-import type { SessionUser } from '@/lib/core/machine/auth.types';
+import type { SessionUser } from '@/lib/next-auth';
 import { call, parseBody, reasonOf, statusFailure, type CallOptions } from './http';
 import { toReissueOutcome } from './reissue-outcome';
 

@@ -15,7 +15,7 @@ import type {
   TokenPair,
 } from '@/lib/server/auth-backend';
 import { springTokensSchema, springUserSchema } from '@/lib/validations/spring-style';
-import type { SessionUser } from '@/lib/core/machine/auth.types';
+import type { SessionUser } from '@/lib/next-auth';
 import { resolveExpiry } from './expiry';
 import { call, parseBody, reasonOf, statusFailure, unavailable, type CallOptions } from './http';
 import { toReissueOutcome } from './reissue-outcome';

@@ -1,8 +1,10 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { reissueOnce } from '@/lib/server/reissuer';
+import { responseTarget } from '@/lib/core/server/session-store';
+import { serverReissuer } from '@/lib/server/reissuer';
 import { isSameOriginAuthRequest } from '@/lib/server/same-origin';
-import { readSession, sessionCookies, withTokens } from '@/lib/server/session-cookie';
-import { sealTicket } from '@/lib/core/server/tickets';
+import { withTokens } from '@/lib/server/session-claims';
+import { sessionStore } from '@/lib/server/session-store';
+import { sealTicket } from '@/lib/server/tickets';
 
 const noStore = { 'cache-control': 'no-store' };
 
@@ -15,25 +17,26 @@ export async function POST(req: NextRequest) {
   if (!isSameOriginAuthRequest(req)) {
     return NextResponse.json({ error: 'FORBIDDEN' }, { status: 403, headers: noStore });
   }
-  const session = await readSession(req.cookies);
+  const store = sessionStore();
+  const session = await store.read(req.cookies);
   if (!session?.sub) {
     return NextResponse.json({ error: 'SESSION_EXPIRED' }, { status: 401, headers: noStore });
   }
-  const result = await reissueOnce(session.refreshToken);
+  const result = await serverReissuer().reissue(session.refreshToken);
   if (!result.ok) {
     const status = result.code === 'SESSION_EXPIRED' ? 401 : 503;
     return NextResponse.json({ error: result.code }, { status, headers: noStore });
   }
   const { accessToken, accessTokenExpiresAt, user } = result.tokens;
-  const [reissue, cookies] = await Promise.all([
+  const [ticket, write] = await Promise.all([
     sealTicket({ sub: session.sub, sid: session.sid }, result.tokens),
-    sessionCookies(req.cookies, withTokens(session, result.tokens)),
+    store.write(req.cookies, withTokens(session, result.tokens)),
   ]);
   const response = NextResponse.json(
     // serverNow: the browser measures the token's remaining life against this, not its own clock.
-    { accessToken, accessTokenExpiresAt, user, reissue, serverNow: Date.now() },
+    { accessToken, accessTokenExpiresAt, user, ticket, serverNow: Date.now() },
     { headers: noStore },
   );
-  for (const { name, value, options } of cookies) response.cookies.set(name, value, options);
+  write.to(responseTarget(response.cookies));
   return response;
 }

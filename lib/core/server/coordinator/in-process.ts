@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { ReissueCall, ReissueCoordinator, ServerReissueResult } from './types';
+import type { ReissueOutcome } from '../auth-backend';
+import type { BaseUser } from '../../types';
+import { unavailable, type ReissueCall, type ReissueCoordinator } from './types';
 
-export interface InProcessOptions {
-  reissue: ReissueCall;
+export interface InProcessOptions<U extends BaseUser> {
+  reissue: ReissueCall<U>;
   /** How long a settled outcome is handed to later requests presenting the same token. */
   outcomeTtlMs: number;
   max?: number;
@@ -19,22 +21,20 @@ export function tokenHash(token: string): string {
  * reuse its outcome instead of replaying the rotated token. Bounded in size and time.
  * Transient failures are forgotten at once: the next request may succeed.
  */
-export function createInProcessCoordinator({
+export function createInProcessCoordinator<U extends BaseUser>({
   reissue,
   outcomeTtlMs,
   max = 1_000,
-}: InProcessOptions): ReissueCoordinator {
-  const outcomes = new LRUCache<string, Promise<ServerReissueResult>>({ max, ttl: outcomeTtlMs });
+}: InProcessOptions<U>): ReissueCoordinator<U> {
+  const outcomes = new LRUCache<string, Promise<ReissueOutcome<U>>>({ max, ttl: outcomeTtlMs });
   return {
     reissue(refreshToken) {
       const key = tokenHash(refreshToken);
       let pending = outcomes.get(key);
       if (!pending) {
-        pending = reissue(refreshToken).catch((error: unknown) => ({
-          ok: false as const,
-          code: 'REISSUE_UNAVAILABLE' as const,
-          reason: error instanceof Error ? error.message : String(error),
-        }));
+        pending = reissue(refreshToken).catch((error: unknown) =>
+          unavailable(error instanceof Error ? error.message : String(error)),
+        );
         outcomes.set(key, pending);
         const settled = pending;
         void settled.then((result) => {

@@ -1,3 +1,4 @@
+import type { BaseUser } from '../../types';
 import type { ReissueCall } from './types';
 
 /**
@@ -6,7 +7,10 @@ import type { ReissueCall } from './types';
  * answer was lost, an API with a grace window hands the same successor out again. (A strict API
  * cannot be helped there; see docs/deployment.md.)
  */
-export function withQuickRetry(reissue: ReissueCall, delayMs: number): ReissueCall {
+export function withQuickRetry<U extends BaseUser>(
+  reissue: ReissueCall<U>,
+  delayMs: number,
+): ReissueCall<U> {
   return async (refreshToken) => {
     const first = await reissue(refreshToken);
     if (first.ok || first.code !== 'REISSUE_UNAVAILABLE' || delayMs < 0) return first;

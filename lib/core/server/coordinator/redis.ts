@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { tokenHash } from './in-process';
-import { openOutcome, sealOutcome } from './outcome-seal';
+import type { BaseUser } from '../../types';
+import { openOutcome, sealOutcome, type TokenPairSchema } from './outcome-seal';
 import { unavailable, type ReissueCall, type ReissueCoordinator } from './types';
 
 /** The few Redis commands the coordinator needs (ioredis's signatures), so fakes can stand in. */
@@ -11,14 +12,16 @@ export interface RedisCommands {
   eval(script: string, keys: number, ...args: string[]): Promise<unknown>;
 }
 
-export interface RedisCoordinatorOptions {
+export interface RedisCoordinatorOptions<U extends BaseUser> {
   redis: RedisCommands;
   /** True when commands can be sent now (may wait briefly for the first connection). */
   ready: () => Promise<boolean>;
-  reissue: ReissueCall;
+  reissue: ReissueCall<U>;
   /** Used instead when Redis cannot be reached: in-process coordination only. */
-  fallback: ReissueCall;
+  fallback: ReissueCall<U>;
   secret: string;
+  /** Validates the token pairs read back from Redis (the app's schema, with its user). */
+  tokenPairSchema: TokenPairSchema<U>;
   outcomeTtlMs: number;
   /** Longer than the slowest reissue call; a dead holder's lock expires after this. */
   lockTtlMs: number;
@@ -44,7 +47,9 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  * calling the API. Waits are bounded; a dead holder's lock expires and a waiter takes over. If
  * Redis is unreachable, requests fall back to `fallback` and one line is logged per outage.
  */
-export function createRedisCoordinator(options: RedisCoordinatorOptions): ReissueCoordinator {
+export function createRedisCoordinator<U extends BaseUser>(
+  options: RedisCoordinatorOptions<U>,
+): ReissueCoordinator<U> {
   const { redis, reissue, fallback, secret, outcomeTtlMs, lockTtlMs, waitMs } = options;
   const pollMs = options.pollMs ?? 50;
   const commandTimeoutMs = options.commandTimeoutMs ?? 1_000;
@@ -88,7 +93,7 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): Reissu
 
   async function stored(refreshToken: string, outcomeKey: string) {
     const sealed = await command(() => redis.get(outcomeKey));
-    return sealed ? openOutcome(secret, refreshToken, sealed) : null;
+    return sealed ? openOutcome(secret, refreshToken, sealed, options.tokenPairSchema) : null;
   }
 
   /** Holds the lock: calls the API once, publishes the outcome, releases the lock. */

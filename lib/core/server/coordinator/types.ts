@@ -1,23 +1,25 @@
-import type { ReissueOutcome } from '@/lib/server/auth-backend';
+import type { ReissueOutcome } from '../auth-backend';
+import type { BaseUser } from '../../types';
 
 /**
- * The one vocabulary every reissue path speaks, the backend adapter's outcome: the successor
- * pair, or why there is none. `SESSION_EXPIRED` means the refresh token will never work again;
- * `REISSUE_UNAVAILABLE` is transient (network, 5xx, timeout, a wait that ran out).
+ * Coordinators speak the adapter's outcome (`ReissueOutcome`, codes from ../../errors.ts): the
+ * successor pair, or why there is none. `SESSION_EXPIRED` means the refresh token will never
+ * work again; `REISSUE_UNAVAILABLE` is transient (network, 5xx, timeout, a wait that ran out).
  */
-export type ServerReissueResult = ReissueOutcome;
 
 /** One call to the API's reissue endpoint, whatever the backend adapter; never throws. */
-export type ReissueCall = (refreshToken: string) => Promise<ServerReissueResult>;
+export type ReissueCall<U extends BaseUser = BaseUser> = (
+  refreshToken: string,
+) => Promise<ReissueOutcome<U>>;
 
 /**
  * Hands every request that presents the same refresh token the same outcome, calling the API
  * at most once per rotation. Implementations: in-process (default) and Redis (across processes).
  */
-export interface ReissueCoordinator {
-  reissue(refreshToken: string): Promise<ServerReissueResult>;
+export interface ReissueCoordinator<U extends BaseUser = BaseUser> {
+  reissue(refreshToken: string): Promise<ReissueOutcome<U>>;
 }
 
-export function unavailable(reason: string): ServerReissueResult {
-  return { ok: false, code: 'REISSUE_UNAVAILABLE', reason };
+export function unavailable(reason: string) {
+  return { ok: false as const, code: 'REISSUE_UNAVAILABLE' as const, reason };
 }

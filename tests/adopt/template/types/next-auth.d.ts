@@ -14,6 +14,8 @@ declare module 'next-auth' {
   }
   interface User extends TokenPair<AppUser> {
     id: string;
+    /** The session id: new at a password sign-in, kept across reissues; tickets are bound to it. */
+    sid: string;
   }
 }
 
@@ -21,5 +23,6 @@ declare module 'next-auth/jwt' {
   /** The encrypted session cookie: only the Next server reads it. */
   interface JWT extends TokenPair<AppUser> {
     sub?: string;
+    sid: string;
   }
 }

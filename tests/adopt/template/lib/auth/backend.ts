@@ -6,7 +6,8 @@ import * as z from 'zod';
 import type { AuthBackend, TokenPair } from '@/lib/core/server';
 import type { AppUser } from '@/types/next-auth';
 
-const tokensSchema = z.object({
+/** The API's token answer, as this app keeps it (its user is `{ id, email }`). */
+export const tokenPairSchema = z.object({
   accessToken: z.string().min(1),
   accessTokenExpiresAt: z.number().int().positive(),
   refreshToken: z.string().min(1),
@@ -15,10 +16,8 @@ const tokensSchema = z.object({
 });
 
 function toPair(json: unknown): TokenPair<AppUser> | null {
-  const parsed = tokensSchema.safeParse(json);
-  if (!parsed.success) return null;
-  const { user, ...tokens } = parsed.data;
-  return { ...tokens, user: { id: user.id, email: user.email } };
+  const parsed = tokenPairSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
 }
 
 async function post(path: string, body: unknown) {

@@ -2,6 +2,7 @@
 import 'server-only';
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import { randomUUID } from 'node:crypto';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 import {
@@ -11,7 +12,7 @@ import {
   createTickets,
 } from '@/lib/core/server';
 import type { AppUser } from '@/types/next-auth';
-import { backend } from './backend';
+import { backend, tokenPairSchema } from './backend';
 
 const secret = process.env.NEXTAUTH_SECRET ?? '';
 const MAX_AGE = 30 * 24 * 60 * 60;
@@ -34,11 +35,7 @@ export const reissuer = createServerReissuer<AppUser>({
 });
 
 /** Sealed reissue tickets: how signIn() learns a reissued pair without trusting the browser. */
-export const tickets = createTickets<AppUser>({
-  secret,
-  isUser: (user): user is AppUser =>
-    typeof user === 'object' && user !== null && typeof (user as AppUser).email === 'string',
-});
+export const tickets = createTickets<AppUser>({ secret: () => secret, tokenPairSchema });
 
 export const authOptions: AuthOptions = {
   secret,
@@ -49,11 +46,13 @@ export const authOptions: AuthOptions = {
       async authorize(credentials) {
         if (credentials?.reissue) {
           const current = await sessionStore.read(await cookies());
+          // Only a ticket sealed for the session in this request's cookie is accepted.
           const opened = await tickets.open(credentials.reissue, current);
-          return opened.ok ? { id: opened.tokens.user.id, ...opened.tokens } : null;
+          if (!opened.ok || !current) return null;
+          return { id: opened.tokens.user.id, sid: current.sid, ...opened.tokens };
         }
         const result = await backend.login(credentials?.email ?? '', credentials?.password ?? '');
-        return result.ok ? { id: result.value.user.id, ...result.value } : null;
+        return result.ok ? { id: result.value.user.id, sid: randomUUID(), ...result.value } : null;
       },
     }),
   ],

@@ -21,7 +21,7 @@ export async function POST(req: NextRequest) {
   }
   const next = { ...session, ...outcome.tokens };
   const { accessToken, accessTokenExpiresAt, user } = outcome.tokens;
-  const ticket = await tickets.seal(next, outcome.tokens);
+  const ticket = await tickets.seal({ sub: session.sub, sid: session.sid }, outcome.tokens);
   const response = NextResponse.json(
     { accessToken, accessTokenExpiresAt, user, ticket, serverNow: Date.now() },
     { headers: noStore },

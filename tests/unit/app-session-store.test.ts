@@ -3,9 +3,13 @@ import { beforeAll, expect, test } from 'vitest';
 import type { JWT } from 'next-auth/jwt';
 
 process.env.NEXTAUTH_SECRET = randomBytes(32).toString('base64url');
-let cookies: typeof import('@/lib/server/session-cookie');
+// This app's store instance (next-auth's codec, the session schema); lib/core's store itself is
+// checked against next-auth in session-store.test.ts.
+let store: ReturnType<typeof import('@/lib/server/session-store').sessionStore>;
+let claims: typeof import('@/lib/server/session-claims');
 beforeAll(async () => {
-  cookies = await import('@/lib/server/session-cookie');
+  store = (await import('@/lib/server/session-store')).sessionStore();
+  claims = await import('@/lib/server/session-claims');
 });
 
 const user = { id: 'u1', email: 'a@example.com', penName: 'A', fieldImage: null };
@@ -25,16 +29,16 @@ function jar(entries: Record<string, string>) {
 }
 
 test('a small session is one httpOnly cookie that reads back as the same session', async () => {
-  const written = await cookies.sessionCookies(jar({}), session());
+  const { cookies: written } = await store.write(jar({}), session());
   expect(written.map((c) => c.name)).toEqual(['next-auth.session-token']);
   expect(written[0]!.options).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/' });
-  const read = await cookies.readSession(jar({ [written[0]!.name]: written[0]!.value }));
+  const read = await store.read(jar({ [written[0]!.name]: written[0]!.value }));
   expect(read).toMatchObject(session());
 });
 
 test('a session over 4 KB is chunked as next-auth does and read back joined in order', async () => {
   const big = session('x'.repeat(6000));
-  const written = await cookies.sessionCookies(jar({}), big);
+  const { cookies: written } = await store.write(jar({}), big);
   expect(written.map((c) => c.name)).toEqual([
     'next-auth.session-token.0',
     'next-auth.session-token.1',
@@ -42,24 +46,24 @@ test('a session over 4 KB is chunked as next-auth does and read back joined in o
   ]);
   expect(written.every((c) => c.value.length <= 4096 - 163)).toBe(true);
   const reversed = Object.fromEntries(written.map((c) => [c.name, c.value]).reverse());
-  expect(await cookies.readSession(jar(reversed))).toMatchObject(big);
+  expect(await store.read(jar(reversed))).toMatchObject(big);
 });
 
 test('writing a small session over a chunked one deletes the stale chunks', async () => {
-  const written = await cookies.sessionCookies(
+  const { cookies: written } = await store.write(
     jar({ 'next-auth.session-token.0': 'a', 'next-auth.session-token.1': 'b', other: 'keep' }),
     session(),
   );
   expect(written.map((c) => [c.name, c.options.maxAge])).toEqual([
     ['next-auth.session-token.0', 0],
     ['next-auth.session-token.1', 0],
-    ['next-auth.session-token', cookies.SESSION_MAX_AGE_SECONDS],
+    ['next-auth.session-token', claims.SESSION_MAX_AGE_SECONDS],
   ]);
 });
 
 test('a cookie that does not decrypt with this secret reads as no session', async () => {
-  expect(await cookies.readSession(jar({ 'next-auth.session-token': 'garbage' }))).toBeNull();
-  expect(await cookies.readSession(jar({}))).toBeNull();
+  expect(await store.read(jar({ 'next-auth.session-token': 'garbage' }))).toBeNull();
+  expect(await store.read(jar({}))).toBeNull();
 });
 
 test.each([
@@ -71,12 +75,10 @@ test.each([
   ['no refresh token', { refreshToken: undefined }],
   ['no subject', { sub: undefined }],
 ])(
-  'a cookie that decrypts but has %s reads as no session (and readSession never throws)',
+  'a cookie that decrypts but has %s reads as no session (and read never throws)',
   async (_, change) => {
-    const written = await cookies.sessionCookies(jar({}), { ...session(), ...change } as JWT);
-    const read = await cookies.readSession(
-      jar(Object.fromEntries(written.map((c) => [c.name, c.value]))),
-    );
+    const { cookies: written } = await store.write(jar({}), { ...session(), ...change } as JWT);
+    const read = await store.read(jar(Object.fromEntries(written.map((c) => [c.name, c.value]))));
     expect(read).toBeNull();
   },
 );

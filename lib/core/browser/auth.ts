@@ -1,0 +1,100 @@
+/**
+ * The browser half of the core: the machine with the browser's implementations
+ * (reissue through the Next route with a cross-tab lock; persist and sign out through what the
+ * app passes in, e.g. next-auth's `signIn`/`signOut`), one actor per tab created on first use,
+ * and the axios instances that share it. The app keeps only what is its own: its user schema,
+ * next-auth, the inspector.
+ */
+import { createActor, fromPromise, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import { createApiInstance } from '../http/instance';
+import { actorTokenSource, type AuthMachineActor } from '../http/actor-token-source';
+import { attachAuthInterceptors } from '../http/interceptors';
+import { createAuthMachine } from '../machine/auth.machine';
+import type { BaseUser } from '../types';
+import { requestReissue, type ReissueClientOptions } from './reissue-client';
+import type { UserSchema } from './schemas';
+import { connectTabs } from './tab-sync';
+import { watchWakeUps } from './wake';
+
+export interface BrowserAuthOptions<U extends BaseUser> {
+  /** Validates the user in every session the browser receives (reissue answers, other tabs). */
+  user: UserSchema<U>;
+  /** Tells the session layer about a reissue: `signIn('credentials', { reissue: ticket })`. */
+  persistSession(ticket: string): Promise<unknown> | void;
+  signOut(): void;
+  /** Paths, lock name and lock timeout of the reissue client; the defaults fit next-auth. */
+  reissue?: Omit<ReissueClientOptions<U>, 'user'>;
+  /** An inspection observer (the Stately inspector), asked for when the actor is created. */
+  inspect?: () => Observer<InspectionEvent> | undefined;
+  /** Shares sessions and sign-outs with the other tabs over a BroadcastChannel (default on). */
+  tabs?: boolean;
+}
+
+export type BrowserAuthActor<U extends BaseUser> = Actor<ReturnType<typeof createAuthMachine<U>>>;
+
+/** The machine provided for the browser, and one actor per tab created on first use. */
+export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U>) {
+  const machine = createAuthMachine<U>().provide({
+    actors: {
+      reissue: fromPromise(({ input, signal }) =>
+        requestReissue(input, signal, { ...options.reissue, user: options.user }),
+      ),
+    },
+    actions: {
+      persistSession: ({ context }) => {
+        // No ticket: another tab's session was adopted, already persisted.
+        if (context.ticket) void options.persistSession(context.ticket);
+      },
+      signOut: () => options.signOut(),
+      reportBreaker: ({ context }) => {
+        console.warn(`[auth] ${context.breaker?.reason ?? 'proactive reissue stopped'}`);
+      },
+    },
+  });
+
+  let actor: BrowserAuthActor<U> | undefined;
+  /** Shared by every instance; never on the server, where there is no tab. */
+  function getActor(): BrowserAuthActor<U> {
+    if (typeof window === 'undefined') {
+      throw new Error('The auth actor is browser-only; on the server use a session token source');
+    }
+    if (!actor) {
+      const created = createActor(machine, { inspect: options.inspect?.() });
+      created.start();
+      // For the tab's lifetime: hear the other tabs, and re-check the token on wake-ups.
+      if (options.tabs !== false) connectTabs(created, options.user);
+      watchWakeUps(() => created.send({ type: 'WAKE' }));
+      actor = created;
+    }
+    return actor;
+  }
+
+  return { machine, actor: getActor };
+}
+
+/**
+ * The browser's axios instances: `client` never touches the actor, `clientAuth` carries its
+ * token. `getActor` is called at request time, so importing creates no actor.
+ */
+export function createBrowserInstances<U extends BaseUser>(getActor: () => AuthMachineActor<U>) {
+  const client = createApiInstance();
+  const clientAuth = createApiInstance();
+  const { traffic } = attachAuthInterceptors(clientAuth, actorTokenSource(getActor));
+  return {
+    client,
+    clientAuth,
+    traffic,
+    /** The API's URL as the browser reaches it, learned at run time. */
+    setBaseUrl(url: string) {
+      const baseURL = new URL(url).toString();
+      client.defaults.baseURL = baseURL;
+      clientAuth.defaults.baseURL = baseURL;
+    },
+  };
+}
+
+/** Both in one call: what an adopting app's `lib/auth/browser.ts` needs. */
+export function createBrowserAuth<U extends BaseUser>(options: BrowserAuthOptions<U>) {
+  const tab = createTabActor(options);
+  return { ...tab, ...createBrowserInstances(tab.actor) };
+}

@@ -1,0 +1,57 @@
+/**
+ * The Next server's token source for `serverAuth`: the access token comes from the request's
+ * session, and a rejected one is reissued through the shared server reissuer. Everything is
+ * passed in (where this request's session lives, how to persist it, the reissuer), so it runs
+ * the same in Server Components, route handlers, server actions and a unit test with fakes.
+ */
+import { NotSignedInError, reissueError } from '../errors';
+import type { TokenPair } from '../server/auth-backend';
+import type { ServerReissuer } from '../server/reissuer';
+import type { BaseUser } from '../types';
+import type { TokenSource } from './interceptors';
+
+/** The fields of a server-side session this source needs; the app's session may hold more. */
+export interface ServerSession {
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+}
+
+export interface SessionTokenSourceOptions<S extends ServerSession, U extends BaseUser> {
+  /** This request's session: the newest it has seen (after a reissue, the reissued one). */
+  session(): Promise<S | null>;
+  reissuer: Pick<ServerReissuer<U>, 'reissue' | 'noteRejectedAccessToken'>;
+  /** The session after a reissue: same claims, the new pair. */
+  withTokens(session: S, tokens: TokenPair<U>): S;
+  /**
+   * Makes `session` this request's newest and persists it where the context allows (a route
+   * handler or a server action can set cookies; a Server Component cannot, by design).
+   */
+  save(session: S): Promise<void>;
+}
+
+export function sessionTokenSource<S extends ServerSession, U extends BaseUser>(
+  options: SessionTokenSourceOptions<S, U>,
+): TokenSource {
+  async function current(): Promise<S> {
+    const session = await options.session();
+    if (!session) throw new NotSignedInError();
+    return session;
+  }
+
+  return {
+    // Server requests never wait on a reissue in another request: the reissuer shares it.
+    isRenewing: () => false,
+    acquire: async () => (await current()).accessToken,
+    async renew(rejected) {
+      const session = await current();
+      // Another request already reissued: retry with the newer token.
+      if (session.accessToken !== rejected) return session.accessToken;
+      options.reissuer.noteRejectedAccessToken(rejected, session.accessTokenExpiresAt);
+      const outcome = await options.reissuer.reissue(session.refreshToken);
+      if (!outcome.ok) throw reissueError(outcome.code);
+      await options.save(options.withTokens(session, outcome.tokens));
+      return outcome.tokens.accessToken;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The reissue core, browser-safe entry: the statechart, the axios interceptors and token
+ * sources, the browser reissue client and its one-call wiring (`createBrowserAuth`), the
+ * failure vocabulary and the user-generic types. Server-only parts (session store, reissuer,
+ * coordinators, tickets) are in `./server`, so a client bundle never pulls in node:crypto.
+ * Nothing in this folder imports Next, next-auth or the app that copies it.
+ */
+export * from './errors';
+export type { BaseUser, ClientSession, ReissueResult } from './types';
+export {
+  authMachine,
+  createAuthMachine,
+  PROACTIVE_MARGIN_MAX_MS,
+  proactiveDelay,
+  REISSUE_TIMEOUT_MS,
+  toAuthError,
+  usableToken,
+  type AuthContext,
+  type AuthEvent,
+  type ReissueInput,
+} from './machine/auth.machine';
+export { describeMachine } from './machine/auth.diagram';
+export {
+  attachAuthInterceptors,
+  type AuthInterceptors,
+  type AuthTraffic,
+  type AuthTrafficStore,
+  type TokenSource,
+} from './http/interceptors';
+export {
+  ACTOR_WAIT_TIMEOUT_MS,
+  actorTokenSource,
+  type ActorTokenSourceOptions,
+  type AuthMachineActor,
+} from './http/actor-token-source';
+export { API_TIMEOUT_MS, createApiInstance, type ApiInstanceOptions } from './http/instance';
+export {
+  LOCK_NAME,
+  REISSUE_HEADER,
+  REISSUE_PATH,
+  requestReissue,
+  SESSION_PATH,
+  type ReissueClientOptions,
+} from './browser/reissue-client';
+export { clientSessionSchema, reissueResponseSchema, type UserSchema } from './browser/schemas';
+export {
+  createBrowserAuth,
+  createBrowserInstances,
+  createTabActor,
+  type BrowserAuthActor,
+  type BrowserAuthOptions,
+} from './browser/auth';

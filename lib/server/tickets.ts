@@ -1,0 +1,15 @@
+import 'server-only';
+import { authSecret } from '@/lib/config';
+import { createTickets } from '@/lib/core/server/tickets';
+import { tokenPairSchema } from '@/lib/validations/auth';
+
+/** This app's reissue tickets: sealed with a key derived from NEXTAUTH_SECRET, the app's user. */
+const tickets = createTickets({ secret: authSecret, tokenPairSchema });
+
+export const sealTicket = tickets.seal;
+export const openTicket = tickets.open;
+export {
+  TICKET_TTL_SECONDS,
+  type TicketCheck,
+  type TicketSession,
+} from '@/lib/core/server/tickets';
