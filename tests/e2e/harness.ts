@@ -6,6 +6,7 @@ import { decode, type JWT } from 'next-auth/jwt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { freePort, startApp, startBackend, type Running } from '../../scripts/stack';
+import { WAIT_MS } from './waits';
 
 export const DEMO = {
   email: 'demo@example.com',
@@ -61,8 +62,13 @@ export async function startStack(
   };
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Real Chromium with the flags this suite needs. Every context it opens (and so every page,
+ * since `browser.newPage()` opens a context too) waits up to WAIT_MS for actions, locators
+ * and navigations instead of Playwright's 30 s, which a busy 2-core machine can exceed.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: inject('chromiumPath'),
     args: [
       '--headless',
@@ -75,6 +81,14 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(WAIT_MS);
+    context.setDefaultNavigationTimeout(WAIT_MS);
+    return context;
+  };
+  return browser;
 }
 
 /** Reissues the API has performed: new rotations plus grace-window replays. */

@@ -10,6 +10,7 @@ import {
   startStack,
   type Stack,
 } from './harness';
+import { eventually } from './waits';
 
 let stack: Stack;
 let browser: Browser;
@@ -60,14 +61,14 @@ test('a new user signs up, lands home signed in, writes a post that is server-re
   await page.getByRole('button', { name: 'Create account' }).click();
 
   await page.waitForURL(`${stack.app.url}/`);
-  await expect.poll(() => page.getByTestId('pen-name').textContent()).toBe('Ada Lovelace');
+  await eventually(() => page.getByTestId('pen-name').textContent()).toBe('Ada Lovelace');
   expect(await page.getByText(email).count()).toBe(1);
   await page.getByTestId('session-alerts').waitFor({ state: 'attached' });
 
   await page.getByLabel('Title').fill('First light');
   await page.getByLabel('Body').fill('Written in a real browser.');
   await page.getByRole('button', { name: 'Publish' }).click();
-  await expect.poll(() => page.getByTestId('posts').textContent()).toContain('First light');
+  await eventually(() => page.getByTestId('posts').textContent()).toContain('First light');
   expect(await page.getByLabel('Title').inputValue()).toBe('');
 
   // The HTML the server sends already lists it.
@@ -78,7 +79,7 @@ test('a new user signs up, lands home signed in, writes a post that is server-re
   await page.getByTestId('session-alerts').waitFor({ state: 'attached' });
 
   await page.getByRole('button', { name: 'Delete “First light”' }).click();
-  await expect.poll(() => page.getByText('No posts yet').count()).toBe(1);
+  await eventually(() => page.getByText('No posts yet').count()).toBe(1);
   await page.reload();
   expect(await page.getByText('No posts yet').count()).toBe(1);
   await page.context().close();
@@ -93,9 +94,9 @@ test('a signed-out visitor to a protected page is sent to sign-in and comes back
   await page.getByLabel('Password').fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${stack.app.url}/debug`);
-  await expect
-    .poll(() => page.getByTestId('state-authenticated').getAttribute('aria-current'))
-    .toBe('true');
+  await eventually(() => page.getByTestId('state-authenticated').getAttribute('aria-current')).toBe(
+    'true',
+  );
   await page.context().close();
 });
 
@@ -111,13 +112,13 @@ test('an access token rejected while the page is open: the next request reissues
   await revokeAccessToken(await accessTokenOf(page));
 
   await page.getByRole('button', { name: 'Reload' }).click();
-  await expect.poll(() => statuses).toEqual([401, 200]);
+  await eventually(() => statuses).toEqual([401, 200]);
   expect(await reissueCount(stack.api.url)).toBe(before + 1);
   expect(await page.getByTestId('posts-error').count()).toBe(0);
 
   // The next request carries the new token: no 401, no reissue.
   await page.getByRole('button', { name: 'Reload' }).click();
-  await expect.poll(() => statuses).toEqual([401, 200, 200]);
+  await eventually(() => statuses).toEqual([401, 200, 200]);
   expect(await reissueCount(stack.api.url)).toBe(before + 1);
   expect(await page.getByTestId('posts-error').count()).toBe(0);
   await page.context().close();
@@ -158,7 +159,7 @@ test('a session revoked on the API while the page is open: the dialog signs in a
 
   await dialog.getByLabel('Password').fill('not the password');
   await dialog.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('do not match');
+  await eventually(() => dialog.getByRole('alert').textContent()).toContain('do not match');
 
   await dialog.getByLabel('Password').fill(DEMO.password);
   await dialog.getByRole('button', { name: 'Sign in' }).click();
@@ -170,7 +171,7 @@ test('a session revoked on the API while the page is open: the dialog signs in a
 
   // The new session works: the draft can be published.
   await page.getByRole('button', { name: 'Publish' }).click();
-  await expect.poll(() => page.getByTestId('posts').textContent()).toContain('Unsaved thoughts');
+  await eventually(() => page.getByTestId('posts').textContent()).toContain('Unsaved thoughts');
   await page.context().close();
 });
 
@@ -193,17 +194,17 @@ test('from the dialog, "Go to the sign-in page" ends the dead session and sign-i
   await page.getByLabel('Password').fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${stack.app.url}/debug`);
-  await expect
-    .poll(() => page.getByTestId('statechart-panel').getAttribute('data-current'))
-    .toBe('authenticated.active');
+  await eventually(() => page.getByTestId('statechart-panel').getAttribute('data-current')).toBe(
+    'authenticated.active',
+  );
   await page.context().close();
 });
 
 test('the statechart on /debug: after "Expire my access token now", 20 parallel requests light refreshing then authenticated and share one reissue', async () => {
   const page = await signedInPage('/debug');
-  await expect
-    .poll(() => page.getByTestId('statechart-panel').getAttribute('data-current'))
-    .toBe('authenticated.active');
+  await eventually(() => page.getByTestId('statechart-panel').getAttribute('data-current')).toBe(
+    'authenticated.active',
+  );
   // Drawn from the machine's own description: every state, and an arrow for every transition.
   const svg = page.getByTestId('statechart');
   const drawnStates = await svg
@@ -237,11 +238,11 @@ test('the statechart on /debug: after "Expire my access token now", 20 parallel 
   const before = await reissueCount(stack.api.url);
 
   await page.getByRole('button', { name: 'Expire my access token now' }).click();
-  await expect.poll(() => page.getByTestId('expire-result').textContent()).toContain('revoked');
+  await eventually(() => page.getByTestId('expire-result').textContent()).toContain('revoked');
   await page.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
-  await expect
-    .poll(() => page.getByTestId('burst-result').textContent())
-    .toBe('20 succeeded, 0 failed.');
+  await eventually(() => page.getByTestId('burst-result').textContent()).toBe(
+    '20 succeeded, 0 failed.',
+  );
 
   const highlights = await page.evaluate(
     () => (window as unknown as { highlights: string[] }).highlights,
@@ -281,7 +282,7 @@ test('a transient reissue failure shows a notice, keeps the person signed in, an
   expect(await page.getByTestId('header-pen-name').textContent()).toBe(DEMO.penName);
 
   // The machine retries on its own after 1 s, then 2 s; let one retry fail, then recover by hand.
-  await expect.poll(() => failures).toBeGreaterThanOrEqual(2);
+  await eventually(() => failures).toBeGreaterThanOrEqual(2);
   failing = false;
   await notice.getByRole('button', { name: 'Retry now' }).click();
   await notice.waitFor({ state: 'detached' });
@@ -292,6 +293,6 @@ test('a transient reissue failure shows a notice, keeps the person signed in, an
   );
   await page.getByRole('button', { name: 'Reload' }).click();
   await reloaded;
-  await expect.poll(() => page.getByTestId('posts-error').count()).toBe(0);
+  await eventually(() => page.getByTestId('posts-error').count()).toBe(0);
   await page.context().close();
 });

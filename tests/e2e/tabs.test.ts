@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchChromium, reissueCount, signInThroughForm, startStack, type Stack } from './harness';
+import { eventually } from './waits';
 
 let stack: Stack;
 let browser: Browser;
@@ -33,16 +34,16 @@ test('two tabs of one session whose access token was revoked: bursts of 20 reque
   const before = await reissueCount(stack.api.url);
   // Revokes the access token both tabs hold: each tab's next request gets a real 401.
   await first.getByRole('button', { name: 'Expire my access token now' }).click();
-  await expect.poll(() => first.getByTestId('expire-result').textContent()).toContain('revoked');
+  await eventually(() => first.getByTestId('expire-result').textContent()).toContain('revoked');
 
   await Promise.all([
     first.getByRole('button', { name: 'Fire 20 parallel requests' }).click(),
     second.getByRole('button', { name: 'Fire 20 parallel requests' }).click(),
   ]);
   for (const page of [first, second]) {
-    await expect
-      .poll(() => page.getByTestId('burst-result').textContent())
-      .toBe('20 succeeded, 0 failed.');
+    await eventually(() => page.getByTestId('burst-result').textContent()).toBe(
+      '20 succeeded, 0 failed.',
+    );
   }
 
   // The second tab joined the first one's reissue: through the Web Lock and its session
@@ -55,9 +56,9 @@ test('two tabs of one session whose access token was revoked: bursts of 20 reque
   await second.reload();
   await second.getByTestId('session-alerts').waitFor({ state: 'attached' });
   await second.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
-  await expect
-    .poll(() => second.getByTestId('burst-result').textContent())
-    .toBe('20 succeeded, 0 failed.');
+  await eventually(() => second.getByTestId('burst-result').textContent()).toBe(
+    '20 succeeded, 0 failed.',
+  );
   expect((await reissueCount(stack.api.url)) - before).toBe(1);
   await context.close();
 });

@@ -1,0 +1,15 @@
+/**
+ * How long browser tests wait, in one place. The suite runs on busy 2-core machines where a
+ * `next start` answer or a reissue can take seconds, so no wait uses a library's 1 s default:
+ * every poll goes through `eventually`, and every Playwright context gets `WAIT_MS` as its
+ * default timeout (see `launchChromium` in harness.ts).
+ */
+import { expect } from 'vitest';
+
+/** Upper bound for one expected change on the page or the API; a pass is usually far sooner. */
+export const WAIT_MS = 45_000;
+
+/** `expect.poll` with a timeout sized for a loaded machine; polls often, so a pass is not slowed. */
+export function eventually<T>(read: () => T | Promise<T>, message?: string) {
+  return expect.poll(read, { timeout: WAIT_MS, interval: 200, message });
+}
