@@ -19,6 +19,8 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 export interface BuildOptions {
   /** Fastify's logger; off unless given (tests stay quiet). */
   logger?: FastifyServerOptions['logger'];
+  /** Which level each built-in request log line uses (see logging.ts). */
+  logController?: FastifyServerOptions['logController'];
 }
 
 /**
@@ -56,7 +58,11 @@ export async function buildApp(
   const db = openDatabase(config.dataDir);
   const services = createServices(config, db, keys);
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: options.logController,
+    bodyLimit: BODY_LIMIT_BYTES,
+  });
   app.addHook('onClose', async () => {
     db.close();
   });

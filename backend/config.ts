@@ -42,6 +42,8 @@ const schema = z.object({
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Dev-only routes for the live demo panel and browser tests. Never enable in production. */
   ENABLE_DEBUG_ROUTES: flag,
+  /** Pino level; request lines are `debug`, so the default shows start-up, warnings and errors. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export interface BackendConfig {
@@ -56,6 +58,7 @@ export interface BackendConfig {
   jwtAudience: string;
   loginRateLimitPerMinute: number;
   enableDebugRoutes: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 export type BackendEnv = Record<string, string | number | undefined>;
@@ -82,5 +85,6 @@ export function loadConfig(env: BackendEnv = process.env): BackendConfig {
     jwtAudience: c.JWT_AUDIENCE,
     loginRateLimitPerMinute: c.LOGIN_RATE_LIMIT_PER_MINUTE,
     enableDebugRoutes: c.ENABLE_DEBUG_ROUTES,
+    logLevel: c.LOG_LEVEL,
   };
 }

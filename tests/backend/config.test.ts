@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       jwtAudience: 'token-reissue-app',
       loginRateLimitPerMinute: 20,
       enableDebugRoutes: false,
+      logLevel: 'info',
     });
   });
 
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       JWT_AUDIENCE: '',
       LOGIN_RATE_LIMIT_PER_MINUTE: '3',
       ENABLE_DEBUG_ROUTES: '1',
+      LOG_LEVEL: 'debug',
     });
 
     expect(config).toEqual({
@@ -46,6 +48,7 @@ describe('loadConfig', () => {
       jwtAudience: 'token-reissue-app',
       loginRateLimitPerMinute: 3,
       enableDebugRoutes: true,
+      logLevel: 'debug',
     });
   });
 
