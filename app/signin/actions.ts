@@ -5,7 +5,12 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { backend, type BackendFailure } from '@/lib/auth/backend';
 import { safeReturnUrl } from '@/lib/auth/return-url';
-import { sessionCookies, sessionFromTokens } from '@/lib/auth/session-cookie';
+import {
+  clearedSessionCookies,
+  readSession,
+  sessionCookies,
+  sessionFromTokens,
+} from '@/lib/auth/session-cookie';
 import { SIGN_IN_ERRORS } from '@/lib/auth/sign-in-errors';
 import { signUpSchema, type TokenPair } from '@/lib/validations/auth';
 
@@ -78,4 +83,16 @@ export async function signUp(_: AuthFormState, form: FormData): Promise<AuthForm
   if (!result.ok) return { values, error: failureCode(result.failure) };
   await startSession(result.value);
   redirect(safeReturnUrl(form.get('callbackUrl')));
+}
+
+/**
+ * Sign-out for the header's form when JavaScript is off (with JavaScript the header signs out
+ * through the tab's actor). Ends the refresh-token family on the API, then clears the cookie.
+ */
+export async function signOutAction(): Promise<void> {
+  const jar = await cookies();
+  const session = await readSession(jar);
+  if (session?.refreshToken) await backend.logout(session.refreshToken);
+  for (const { name, value, options } of clearedSessionCookies(jar)) jar.set(name, value, options);
+  redirect('/signin?reason=signedOut');
 }

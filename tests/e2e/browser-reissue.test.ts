@@ -79,7 +79,9 @@ test('20 parallel clientAuth requests with an expired access token share one rei
   console.log(
     `burst after expiry: ${elapsed.toFixed(0)} ms, reissues ${reissues(before, after)}, /users/me 401s ${rejected}, 200s ${ok}`,
   );
-  expect(await page.getByTestId('burst-result').textContent()).toBe('20 succeeded, 0 failed.');
+  expect(await page.getByTestId('burst-result').textContent()).toBe(
+    'Burst 1: 20 succeeded, 0 failed.',
+  );
   expect(reissues(before, after)).toBe(1);
   expect(after.reuse_detected - before.reuse_detected).toBe(0);
   expect(ok).toBe(20);

@@ -42,7 +42,7 @@ test('two tabs of one session whose access token was revoked: bursts of 20 reque
   ]);
   for (const page of [first, second]) {
     await eventually(() => page.getByTestId('burst-result').textContent()).toBe(
-      '20 succeeded, 0 failed.',
+      'Burst 1: 20 succeeded, 0 failed.',
     );
   }
 
@@ -57,7 +57,7 @@ test('two tabs of one session whose access token was revoked: bursts of 20 reque
   await second.getByTestId('session-alerts').waitFor({ state: 'attached' });
   await second.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
   await eventually(() => second.getByTestId('burst-result').textContent()).toBe(
-    '20 succeeded, 0 failed.',
+    'Burst 1: 20 succeeded, 0 failed.',
   );
   expect((await reissueCount(stack.api.url)) - before).toBe(1);
   await context.close();
