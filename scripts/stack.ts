@@ -141,11 +141,12 @@ export async function startApp({
     },
     echo,
   );
+  // `next dev` compiles each route on its first request, which a busy machine makes slow.
   await waitUntil(
     async () => (await fetch(`${url}/api/auth/csrf`)).ok,
-    'The Next app',
+    `The Next app (next ${mode})`,
     proc,
-    120_000,
+    mode === 'dev' ? 300_000 : 120_000,
   );
   return { ...proc, url };
 }

@@ -22,9 +22,18 @@ export interface Stack {
   stop: () => Promise<void>;
 }
 
-/** A real API server (fresh data dir) and `next start` processes on free ports. */
+/**
+ * A real API server (fresh data dir) and Next processes on free ports: `next start` on the
+ * production build, or `next dev` (mode 'dev') where React's StrictMode and the development-only
+ * parts (the toggle, the inspector button) run.
+ */
 export async function startStack(
-  options: { apps?: number; apiEnv?: Record<string, string>; appEnv?: Record<string, string> } = {},
+  options: {
+    apps?: number;
+    mode?: 'dev' | 'start';
+    apiEnv?: Record<string, string>;
+    appEnv?: Record<string, string>;
+  } = {},
 ): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'token-reissue-e2e-'));
@@ -43,7 +52,13 @@ export async function startStack(
   try {
     for (const port of ports) {
       apps.push(
-        await startApp({ mode: 'start', port, backendUrl: api.url, secret, env: options.appEnv }),
+        await startApp({
+          mode: options.mode ?? 'start',
+          port,
+          backendUrl: api.url,
+          secret,
+          env: options.appEnv,
+        }),
       );
     }
   } catch (error) {

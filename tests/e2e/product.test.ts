@@ -70,6 +70,8 @@ test('a new user signs up, lands home signed in, writes a post that is server-re
   await page.getByRole('button', { name: 'Publish' }).click();
   await eventually(() => page.getByTestId('posts').textContent()).toContain('First light');
   expect(await page.getByLabel('Title').inputValue()).toBe('');
+  // The sign-up form promised the pen name is shown on posts.
+  expect(await page.getByTestId('post-byline').first().textContent()).toContain('by Ada Lovelace');
 
   // The HTML the server sends already lists it.
   const html = await (await page.request.get(`${stack.app.url}/`)).text();
@@ -78,7 +80,12 @@ test('a new user signs up, lands home signed in, writes a post that is server-re
   expect(await page.getByTestId('posts').textContent()).toContain('Written in a real browser.');
   await page.getByTestId('session-alerts').waitFor({ state: 'attached' });
 
+  // Delete asks first; "Keep it" keeps it.
   await page.getByRole('button', { name: 'Delete “First light”' }).click();
+  await page.getByRole('link', { name: 'Keep it' }).click();
+  await page.getByRole('button', { name: 'Delete “First light”' }).click();
+  expect(await page.getByTestId('posts').textContent()).toContain('First light');
+  await page.getByRole('button', { name: 'Yes, delete “First light”' }).click();
   await eventually(() => page.getByText('No posts yet').count()).toBe(1);
   await page.reload();
   expect(await page.getByText('No posts yet').count()).toBe(1);
@@ -150,6 +157,14 @@ test('a session revoked on the API while the page is open: the dialog signs in a
   // "Not now" leaves the page usable and a way back to the dialog.
   await dialog.getByRole('button', { name: 'Not now' }).click();
   await dialog.waitFor({ state: 'hidden' });
+  // The API would still take the revoked session's access token until it expires; the page
+  // does not publish behind the "session ended" it shows.
+  const postsBefore = await page.getByTestId('posts').textContent();
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await eventually(() => page.getByTestId('post-form-error').textContent()).toContain(
+    'this post was not sent',
+  );
+  expect(await page.getByTestId('posts').textContent()).toBe(postsBefore);
   await page
     .getByTestId('session-ended-banner')
     .getByRole('button', { name: 'Sign in again' })
@@ -166,6 +181,9 @@ test('a session revoked on the API while the page is open: the dialog signs in a
   await dialog.waitFor({ state: 'detached' });
 
   expect(page.url()).toBe(url);
+  // Signed in again: no message about the session that ended stays behind.
+  await eventually(() => page.getByTestId('post-form-error').count()).toBe(0);
+  expect(await page.getByTestId('posts-error').count()).toBe(0);
   expect(await page.getByLabel('Title').inputValue()).toBe('Unsaved thoughts');
   expect(await page.getByLabel('Body').inputValue()).toBe('Typed before the session was revoked.');
 
@@ -301,5 +319,67 @@ test('a transient reissue failure shows a notice, keeps the person signed in, an
   await page.getByRole('button', { name: 'Reload' }).click();
   await reloaded;
   await eventually(() => page.getByTestId('posts-error').count()).toBe(0);
+  await page.context().close();
+});
+
+test('signing up with a taken email keeps the password typed and links to sign-in', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${stack.app.url}/signup`);
+  await page.getByLabel('Pen name').fill('Someone Else');
+  await page.getByLabel('Email').fill(DEMO.email);
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  const alert = page.getByRole('alert');
+  await eventually(() => alert.textContent()).toContain('already exists');
+  expect(await page.getByLabel('Password').inputValue()).toBe('a long enough password');
+  expect(await page.getByLabel('Email').inputValue()).toBe(DEMO.email);
+  await alert.getByRole('link', { name: 'Sign in instead' }).click();
+  await page.waitForURL(`${stack.app.url}/signin?callbackUrl=%2F`);
+  await page.context().close();
+});
+
+test('without JavaScript, Publish, Delete (with its confirmation), Reload and Sign out still work', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signInThroughForm(page, stack.app.url);
+  await page.waitForURL(`${stack.app.url}/`);
+
+  await page.getByLabel('Title').fill('Posted without scripts');
+  await page.getByLabel('Body').fill('A plain form post.');
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await eventually(() => page.getByTestId('posts').textContent()).toContain(
+    'Posted without scripts',
+  );
+
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await page.waitForURL((url) => url.pathname === '/' && !url.search.includes('confirm'));
+  expect(await page.getByTestId('posts').textContent()).toContain('Posted without scripts');
+
+  await page.getByRole('button', { name: 'Delete “Posted without scripts”' }).click();
+  await page.waitForURL(/\?confirmDelete=/);
+  await page.getByRole('button', { name: 'Yes, delete “Posted without scripts”' }).click();
+  await page.waitForURL(`${stack.app.url}/`);
+  expect(await page.getByText('Posted without scripts').count()).toBe(0);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${stack.app.url}/signin?reason=signedOut`);
+  await page.goto(`${stack.app.url}/`);
+  await page.waitForURL(/\/signin\?callbackUrl=/);
+  await context.close();
+});
+
+test('/debug at 1280 px: the diagram and the transition table stay inside their column', async () => {
+  const page = await signedInPage('/debug');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByText('Every transition, with guards and actions').click();
+  const overflow = await page.evaluate(() => {
+    const column = document.querySelector('.sc-main')!.getBoundingClientRect();
+    return ['.statechart-frame', '.statechart', '.transitions', '.table-scroll'].map((selector) => {
+      const box = document.querySelector(selector)!.getBoundingClientRect();
+      return { selector, past: Math.max(0, Math.round(box.right - column.right)) };
+    });
+  });
+  expect(overflow.filter(({ past }) => past > 0)).toEqual([]);
   await page.context().close();
 });
