@@ -159,12 +159,13 @@ test('a session revoked on the API while the page is open: the dialog signs in a
   await dialog.waitFor({ state: 'hidden' });
   // The API would still take the revoked session's access token until it expires; the page
   // does not publish behind the "session ended" it shows.
-  const postsBefore = await page.getByTestId('posts').textContent();
+  const count = page.locator('#posts-heading .count');
+  const postsBefore = await count.textContent();
   await page.getByRole('button', { name: 'Publish' }).click();
   await eventually(() => page.getByTestId('post-form-error').textContent()).toContain(
     'this post was not sent',
   );
-  expect(await page.getByTestId('posts').textContent()).toBe(postsBefore);
+  expect(await count.textContent()).toBe(postsBefore);
   await page
     .getByTestId('session-ended-banner')
     .getByRole('button', { name: 'Sign in again' })
@@ -330,8 +331,8 @@ test('signing up with a taken email keeps the password typed and links to sign-i
   await page.getByLabel('Password').fill('a long enough password');
   await page.getByRole('button', { name: 'Create account' }).click();
 
-  const alert = page.getByRole('alert');
-  await eventually(() => alert.textContent()).toContain('already exists');
+  const alert = page.getByRole('alert').filter({ hasText: 'already exists' });
+  await alert.waitFor();
   expect(await page.getByLabel('Password').inputValue()).toBe('a long enough password');
   expect(await page.getByLabel('Email').inputValue()).toBe(DEMO.email);
   await alert.getByRole('link', { name: 'Sign in instead' }).click();
