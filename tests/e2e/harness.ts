@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decode, type JWT } from 'next-auth/jwt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { freePort, startApp, startBackend, type Running } from '../../scripts/stack';
+import { freePort, ROOT, startApp, startBackend, type Running } from '../../scripts/stack';
 import { WAIT_MS } from './waits';
 
 export const DEMO = {
@@ -36,6 +36,14 @@ export async function startStack(
   } = {},
 ): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
+  // A dev cache left by an earlier `next dev` of other sources can put pages into an endless
+  // Turbopack reload; every dev-mode run compiles from scratch.
+  if (options.mode === 'dev') {
+    rmSync(join(ROOT, process.env.NEXT_DIST_DIR || '.next', 'dev'), {
+      recursive: true,
+      force: true,
+    });
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'token-reissue-e2e-'));
   const ports = await Promise.all(Array.from({ length: options.apps ?? 1 }, () => freePort()));
   const origins = ports.flatMap((p) => [`http://localhost:${p}`, `http://127.0.0.1:${p}`]);
