@@ -1,16 +1,16 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { backend, type BackendResult } from './backend';
-import type { TokenPair } from '@/lib/validations/auth';
+import { backend, type ReissueOutcome } from './backend';
 
-export type ServerReissueResult =
-  | { ok: true; tokens: TokenPair }
-  | { ok: false; code: 'SESSION_EXPIRED' | 'REISSUE_UNAVAILABLE'; reason: string };
+/** The adapter's outcome, already in the machine's two failure kinds. */
+export type ServerReissueResult = ReissueOutcome;
 
 interface ReissueMemory {
   inFlight: LRUCache<string, Promise<ServerReissueResult>>;
   rejected: LRUCache<string, true>;
+  /** Refresh tokens this process has rotated, for as long as a reissue ticket lives. */
+  rotated: LRUCache<string, true>;
 }
 
 const MEMORY = Symbol.for('token-reissue.server-reissue-memory');
@@ -25,6 +25,7 @@ function memory(): ReissueMemory {
   holder[MEMORY] ??= {
     inFlight: new LRUCache({ max: 1_000, ttl: 5_000 }),
     rejected: new LRUCache({ max: 1_000, ttl: 15 * 60_000 }),
+    rotated: new LRUCache({ max: 10_000, ttl: 60_000 }),
   };
   return holder[MEMORY];
 }
@@ -44,26 +45,15 @@ export function reissueOnce(refreshToken: string): Promise<ServerReissueResult> 
   const key = hash(refreshToken);
   let pending = inFlight.get(key);
   if (!pending) {
-    pending = backend.reissue(refreshToken).then(toResult);
+    pending = backend.reissue(refreshToken);
     inFlight.set(key, pending);
     // Transient failures are not worth remembering: the next request may succeed.
     void pending.then((result) => {
       if (!result.ok && result.code === 'REISSUE_UNAVAILABLE') inFlight.delete(key);
+      if (result.ok) memory().rotated.set(key, true);
     });
   }
   return pending;
-}
-
-function toResult(result: BackendResult<TokenPair>): ServerReissueResult {
-  if (result.ok) return { ok: true, tokens: result.value };
-  const { failure } = result;
-  // 400/401/403 mean the refresh token will never work again; 429 and the rest may pass.
-  if (failure.kind === 'rejected' && [400, 401, 403].includes(failure.status)) {
-    return { ok: false, code: 'SESSION_EXPIRED', reason: failure.error };
-  }
-  const reason =
-    failure.kind === 'rejected' ? `${failure.status} ${failure.error}` : failure.reason;
-  return { ok: false, code: 'REISSUE_UNAVAILABLE', reason };
 }
 
 /**
@@ -79,4 +69,13 @@ export function noteRejectedAccessToken(accessToken: string, expiresAt: number):
 
 export function wasAccessTokenRejected(accessToken: string): boolean {
   return memory().rejected.has(hash(accessToken));
+}
+
+/**
+ * True when this process has already rotated `refreshToken`. A reissue ticket carrying it is
+ * older than the session cookie the reissue route wrote since; a delayed `signIn` presenting it
+ * (with the cookie it was sent with) must not roll the cookie back to a rotated-out token.
+ */
+export function wasRotated(refreshToken: string): boolean {
+  return memory().rotated.has(hash(refreshToken));
 }

@@ -6,6 +6,7 @@ import { decode, type JWT } from 'next-auth/jwt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { freePort, ROOT, startApp, startBackend, type Running } from '../../scripts/stack';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { WAIT_MS } from './waits';
 
 export const DEMO = {
@@ -19,6 +20,11 @@ export interface Stack {
   apps: Running[];
   app: Running;
   secret: string;
+  /** With `faultProxy: true`: between the apps (their BACKEND_URL) and the API. */
+  proxy?: FaultProxy;
+  /** Kills the API process by PID; `startApi` brings it back on the same port and data. */
+  stopApi: () => Promise<void>;
+  startApi: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -33,6 +39,7 @@ export async function startStack(
     mode?: 'dev' | 'start';
     apiEnv?: Record<string, string>;
     appEnv?: Record<string, string>;
+    faultProxy?: boolean;
   } = {},
 ): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
@@ -47,7 +54,7 @@ export async function startStack(
   const dataDir = mkdtempSync(join(tmpdir(), 'token-reissue-e2e-'));
   const ports = await Promise.all(Array.from({ length: options.apps ?? 1 }, () => freePort()));
   const origins = ports.flatMap((p) => [`http://localhost:${p}`, `http://127.0.0.1:${p}`]);
-  const api = await startBackend({
+  const apiOptions = {
     dataDir,
     env: {
       CORS_ORIGINS: origins.join(','),
@@ -55,7 +62,9 @@ export async function startStack(
       LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
       ...options.apiEnv,
     },
-  });
+  };
+  const api = await startBackend(apiOptions);
+  const proxy = options.faultProxy ? await startFaultProxy({ target: api.url }) : undefined;
   const apps: Running[] = [];
   try {
     for (const port of ports) {
@@ -63,26 +72,32 @@ export async function startStack(
         await startApp({
           mode: options.mode ?? 'start',
           port,
-          backendUrl: api.url,
+          backendUrl: proxy?.url ?? api.url,
           secret,
           env: options.appEnv,
         }),
       );
     }
   } catch (error) {
-    await Promise.all([api.stop(), ...apps.map((a) => a.stop())]);
+    await Promise.all([api.stop(), proxy?.stop(), ...apps.map((a) => a.stop())]);
     throw error;
   }
-  return {
+  const stack: Stack = {
     api,
     apps,
     app: apps[0]!,
     secret,
+    proxy,
+    stopApi: () => stack.api.stop(),
+    startApi: async () => {
+      stack.api = await startBackend({ ...apiOptions, port: Number(new URL(api.url).port) });
+    },
     stop: async () => {
-      await Promise.all([...apps.map((a) => a.stop()), api.stop()]);
+      await Promise.all([...apps.map((a) => a.stop()), stack.api.stop(), proxy?.stop()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }
 
 /**
