@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState, type FormEvent } from 'react';
-import { getAuthActor } from '@/lib/auth/actor';
+import { loadAuthRuntime } from '@/lib/auth/load-runtime';
 import type { CreatePostState } from '../actions';
 
 const EXPIRED_MESSAGE =
@@ -44,16 +44,18 @@ export function PostForm({
   // The server found the refresh token dead; let the tab's actor confirm and show the dialog.
   useEffect(() => {
     if (state?.ok || state?.code !== 'SESSION_EXPIRED') return;
-    const actor = getAuthActor();
-    const token = actor.getSnapshot().context.accessToken;
-    if (token) actor.send({ type: 'TOKEN_REJECTED', token });
+    void loadAuthRuntime().then(({ getAuthActor }) => {
+      const actor = getAuthActor();
+      const token = actor.getSnapshot().context.accessToken;
+      if (token) actor.send({ type: 'TOKEN_REJECTED', token });
+    });
   }, [state]);
 
   // The tab knows the session ended: the server may still accept the access token for a few
   // seconds (a revoked session's token lives until it expires), so do not publish behind the
   // back of the "session ended" the page shows.
   function onSubmit(event: FormEvent<HTMLFormElement>) {
-    if (!getAuthActor().getSnapshot().matches('expired')) return;
+    if (!expired) return;
     event.preventDefault();
     setBlocked(true);
   }

@@ -3,8 +3,8 @@
 import Link from 'next/link';
 import { useState, type Dispatch, type FormEvent, type SetStateAction } from 'react';
 import { isAuthRequestError } from '@/lib/auth/errors';
-import { clientAuth } from '@/lib/http/client';
-import { postListSchema, type Post } from '@/lib/validations/post';
+import { loadAuthRuntime } from '@/lib/auth/load-runtime';
+import type { Post } from '@/lib/validations/post';
 import { deletePostAction } from '../actions';
 
 function describe(error: unknown): string {
@@ -58,6 +58,7 @@ export function PostList({
     setError(undefined);
     setReloading(true);
     try {
+      const { clientAuth, postListSchema } = await loadAuthRuntime();
       const { data } = await clientAuth.get('/posts');
       setPosts(postListSchema.parse(data).posts);
     } catch (e) {
@@ -73,6 +74,7 @@ export function PostList({
     setError(undefined);
     setDeleting((current) => new Set(current).add(id));
     try {
+      const { clientAuth } = await loadAuthRuntime();
       await clientAuth.delete(`/posts/${encodeURIComponent(id)}`);
       setPosts((current) => current.filter((p) => p.id !== id));
     } catch (e) {

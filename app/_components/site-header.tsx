@@ -4,7 +4,7 @@ import { useSession } from 'next-auth/react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
-import { getAuthActor } from '@/lib/auth/actor';
+import { loadAuthRuntime } from '@/lib/auth/load-runtime';
 import { signOutAction } from '../signin/actions';
 import { Avatar } from './avatar';
 
@@ -26,7 +26,7 @@ export function SiteHeader() {
   function signOut(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setSigningOut(true);
-    getAuthActor().send({ type: 'SIGN_OUT' });
+    void loadAuthRuntime().then(({ getAuthActor }) => getAuthActor().send({ type: 'SIGN_OUT' }));
   }
 
   const current = (href: string) => (pathname === href ? 'page' : undefined);
