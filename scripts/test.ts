@@ -1,6 +1,7 @@
 /**
  * `npm test`: every suite — unit, machine, model-based, integration, API server, then the
- * browser tests (which build the app if needed and find or install Chromium) — and one final
+ * browser tests (which build the app if needed and find or install Chromium), then the adoption
+ * test (docs/adopting.md followed on a fresh app: one tiny `next build`) — and one final
  * line `N passed, N failed` summing them all.
  */
 import { spawnSync } from 'node:child_process';
@@ -8,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './stack';
 
-const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'e2e'];
+const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'e2e', 'adopt'];
 const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
 mkdirSync(join(ROOT, '.data'), { recursive: true });
 

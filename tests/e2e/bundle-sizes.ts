@@ -95,11 +95,14 @@ interface Group {
   outputs: string[];
 }
 
-/** Where a module comes from: its npm package, or the repository's top-level folder. */
+/** Where a module comes from: its npm package, the statechart, or the repository's top-level folder. */
 export function packageOf(sourcePath: string): string {
   const path = sourcePath.replace(/^\[project\]\//, '');
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
-  return match ? match[1]! : path.startsWith('[') ? 'next' : `${path.split('/')[0]}/ (this app)`;
+  if (match) return match[1]!;
+  if (path.startsWith('[')) return 'next';
+  if (path.startsWith('lib/core/machine/')) return 'lib/core/machine/ (this app)';
+  return `${path.split('/')[0]}/ (this app)`;
 }
 
 export interface RouteSplit {

@@ -9,7 +9,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCES = [
   'app',
   'lib',
-  'machines',
   'proxy.ts',
   'next.config.ts',
   'package-lock.json',

@@ -56,7 +56,7 @@ async function reissueTicket(jar: CookieJar): Promise<string> {
   return ((await response.json()) as { ticket: string }).ticket;
 }
 
-/** The ticket key exactly as lib/auth/ticket.ts derives it from NEXTAUTH_SECRET. */
+/** The ticket key exactly as lib/core/server/tickets.ts derives it from NEXTAUTH_SECRET. */
 function ticketKey(secret: string): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', secret, '', 'token-reissue ticket v1', 32));
 }
@@ -266,6 +266,7 @@ describe('/api/auth/reissue answers only same-origin requests with a session', (
     expect(Object.keys(body).sort()).toEqual([
       'accessToken',
       'accessTokenExpiresAt',
+      'serverNow',
       'ticket',
       'user',
     ]);

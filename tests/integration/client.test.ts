@@ -8,7 +8,7 @@ import { requestReissue } from '@/lib/core/browser/reissue-client';
 import type { AuthMachineActor } from '@/lib/core/http/actor-token-source';
 import { authMachine } from '@/lib/core/machine/auth.machine';
 
-// The browser actor is created by lib/auth/actor.ts; here the test hands in its own.
+// The browser actor is created by lib/browser/actor.ts; here the test hands in its own.
 const { getAuthActor } = vi.hoisted(() => ({ getAuthActor: vi.fn<() => AuthMachineActor>() }));
 vi.mock('@/lib/browser/actor', () => ({ getAuthActor }));
 
@@ -64,7 +64,7 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
-describe('lib/http/client', () => {
+describe('lib/browser/http', () => {
   it('importing the module resolves no actor; that happens at request time', () => {
     expect(actorsResolvedByImport).toBe(0);
   });

@@ -6,7 +6,7 @@ import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '
 import { attachAuthInterceptors, type TokenSource } from '@/lib/core/http/interceptors';
 
 /**
- * The Next server has no actor: `lib/http/server.ts` plugs the session cookie and the server's
+ * The Next server has no actor: `lib/server/http.ts` plugs the session cookie and the server's
  * reissue into the same interceptors as a plain TokenSource. These tests pin what any such
  * source can rely on.
  */

@@ -11,7 +11,7 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-describe('AUTH_BACKEND picks the adapter once, in lib/auth/backend.ts', () => {
+describe('AUTH_BACKEND picks the adapter once, in lib/server/backend.ts', () => {
   it('defaults to the reference API', async () => {
     vi.stubEnv('AUTH_BACKEND', undefined);
     expect(await selectedAdapter()).toBe('reference');

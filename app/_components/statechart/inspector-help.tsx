@@ -1,4 +1,4 @@
-/** How to watch the same actor in Stately's inspector (development only, see lib/auth/inspector.ts). */
+/** How to watch the same actor in Stately's inspector (development only, see lib/browser/inspector.ts). */
 export function InspectorHelp() {
   const development = process.env.NODE_ENV === 'development';
   return (

@@ -21,7 +21,7 @@ export const MAX_AUTH_RETRIES = 2;
 /**
  * Where an authenticated instance gets its token. The retry logic below is the same for the
  * browser (the auth actor, `actorTokenSource`) and the Next server (the session cookie,
- * `lib/http/server.ts`). Every wait inside a source is bounded; failures are `AuthRequestError`s.
+ * `lib/server/http.ts`). Every wait inside a source is bounded; failures are `AuthRequestError`s.
  */
 export interface TokenSource {
   /** True while a reissue is in flight; a request waiting on `acquire` then counts as waiting. */
