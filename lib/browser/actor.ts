@@ -1,3 +1,7 @@
+/**
+ * This app's tab actor: the core's browser machine given next-auth's signIn/signOut, the app's
+ * user schema and the inspector. Everything the browser knows about auth starts here.
+ */
 import { signOut } from 'next-auth/react';
 import { createTabActor, type BrowserAuthActor } from '@/lib/core/browser/auth';
 import type { SessionUser } from '@/lib/next-auth';

@@ -1,3 +1,7 @@
+/**
+ * The browser's axios instances, from the core's one factory around this tab's actor, so every
+ * caller of `clientAuth` shares one reissue.
+ */
 import { createBrowserInstances } from '@/lib/core/browser/auth';
 import { getAuthActor } from './actor';
 

@@ -1,3 +1,7 @@
+/**
+ * What the sign-in and sign-up server actions share: the form state they answer with, the
+ * caller context the API rate-limits by, and one mapping from API failures to sign-in codes.
+ */
 import 'server-only';
 import { headers } from 'next/headers';
 import { SIGN_IN_ERRORS } from '@/lib/sign-in-errors';

@@ -1,3 +1,7 @@
+/**
+ * Which reissue coordinator this deployment runs is configuration (`REDIS_URL`), so it is
+ * decided here, from lib/config.ts, and passed to the reissuer; the coordinators live in lib/core.
+ */
 import 'server-only';
 import { authSecret, config } from '@/lib/config';
 import { createInProcessCoordinator } from '@/lib/core/server/coordinator/in-process';

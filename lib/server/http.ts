@@ -1,3 +1,8 @@
+/**
+ * The Next server's axios instances. `serverAuth` carries the session's access token through
+ * the core's session token source; this module only says where this request's session lives
+ * (React's per-request cache, the cookie store) and how a reissued one is saved.
+ */
 import 'server-only';
 import type { JWT } from 'next-auth/jwt';
 import { cookies } from 'next/headers';

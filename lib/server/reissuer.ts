@@ -1,3 +1,7 @@
+/**
+ * Wiring, not logic: the core's server reissuer built once per process from the selected API
+ * adapter and the configured coordinator. Callers get it passed in or call `serverReissuer()`.
+ */
 import 'server-only';
 import { createServerReissuer, type ServerReissuer } from '@/lib/core/server/reissuer';
 import type { SessionUser } from '@/lib/next-auth';

@@ -1,3 +1,7 @@
+/**
+ * The app's one instance of the core session store: every session-cookie read, write and clear
+ * in the app goes through `sessionStore()`, so the cookie format lives in one place.
+ */
 import 'server-only';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import { authSecret, config } from '@/lib/config';

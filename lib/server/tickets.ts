@@ -1,3 +1,7 @@
+/**
+ * The app's reissue tickets: the core's sealer given this app's secret and token-pair schema,
+ * so `authorize()` and the reissue route share one key derivation.
+ */
 import 'server-only';
 import { authSecret } from '@/lib/config';
 import { createTickets } from '@/lib/core/server/tickets';
