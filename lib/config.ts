@@ -25,6 +25,11 @@ const schema = z.object({
   REISSUE_OUTCOME_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Delay before the one quick retry of a transient reissue failure; 0 retries at once. */
   REISSUE_QUICK_RETRY_MS: z.coerce.number().int().min(0).max(5_000).default(250),
+  /**
+   * Reverse proxies in front of the Next server that append to X-Forwarded-For; the browser's
+   * address forwarded to the API is that many entries from the right (see client-address.ts).
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type AppConfig = z.infer<typeof schema> & {

@@ -13,6 +13,8 @@ declare module 'next-auth' {
   /** What `authorize()` returns: the user plus the API's token pair. */
   interface User {
     id: string;
+    /** The session id the cookie will carry: new for a password sign-in, kept for a reissue. */
+    sid: string;
     user: SessionUser;
     accessToken: string;
     accessTokenExpiresAt: number;
@@ -25,6 +27,8 @@ declare module 'next-auth/jwt' {
   /** The encrypted session cookie's content. Only the Next server can read it. */
   interface JWT {
     sub?: string;
+    /** Set at sign-in, kept across reissues; reissue tickets are bound to it. */
+    sid: string;
     user: SessionUser;
     accessToken: string;
     accessTokenExpiresAt: number;

@@ -40,7 +40,13 @@ export async function proxySession(req: NextRequest): Promise<NextResponse> {
   const session = await readSession(req.cookies);
   if (!session) {
     const mustSignIn = !isApi(req) && !PUBLIC_PAGES.has(req.nextUrl.pathname);
-    return mustSignIn ? NextResponse.redirect(signInUrl(req)) : NextResponse.next();
+    // A cookie that does not decrypt or lacks a field is no session: clear it.
+    const cleared = clearedSessionCookies(req.cookies);
+    for (const { name } of cleared) req.cookies.delete(name);
+    const response = mustSignIn
+      ? NextResponse.redirect(signInUrl(req))
+      : NextResponse.next({ request: { headers: req.headers } });
+    return applyCookies(response, cleared);
   }
 
   const marginMs = config().SESSION_REFRESH_MARGIN_SECONDS * 1000;

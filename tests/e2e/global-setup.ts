@@ -11,7 +11,7 @@ const SOURCES = [
   'lib',
   'machines',
   'proxy.ts',
-  'next.config.mjs',
+  'next.config.ts',
   'package-lock.json',
   'tsconfig.json',
 ];

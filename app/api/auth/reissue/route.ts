@@ -26,7 +26,7 @@ export async function POST(req: NextRequest) {
   }
   const { accessToken, accessTokenExpiresAt, user } = result.tokens;
   const [reissue, cookies] = await Promise.all([
-    sealTicket(session.sub, result.tokens),
+    sealTicket({ sub: session.sub, sid: session.sid }, result.tokens),
     sessionCookies(req.cookies, withTokens(session, result.tokens)),
   ]);
   const response = NextResponse.json(
