@@ -140,23 +140,23 @@ test('tab B on /signin, never signed in: tab A signs in and B shows the session 
   const context = await browser.newContext();
   const second = await context.newPage();
   await second.goto(`${stack.app.url}/signin`);
-  await second.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 30_000 });
+  await second.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: WAIT_MS });
   const first = await context.newPage();
   // A brought to the front; B stays in the background from here on.
   await first.bringToFront();
 
   await signInThroughForm(first, stack.app.url);
-  await first.waitForURL(`${stack.app.url}/`, { timeout: 30_000 });
+  await first.waitForURL(`${stack.app.url}/`, { timeout: WAIT_MS });
   await second
     .getByTestId('header-pen-name')
     .filter({ hasText: DEMO.penName })
-    .waitFor({ timeout: 30_000 });
+    .waitFor({ timeout: WAIT_MS });
 
   await first.getByRole('button', { name: 'Sign out' }).click();
   await second
     .getByRole('navigation', { name: 'Main' })
     .getByRole('link', { name: 'Sign in' })
-    .waitFor({ timeout: 30_000 });
+    .waitFor({ timeout: WAIT_MS });
   expect(await second.getByTestId('header-pen-name').count()).toBe(0);
   await context.close();
 });
