@@ -6,14 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { findChromium } from './chromium';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SOURCES = [
-  'app',
-  'lib',
-  'proxy.ts',
-  'next.config.ts',
-  'package-lock.json',
-  'tsconfig.json',
-];
+const SOURCES = ['app', 'lib', 'proxy.ts', 'next.config.ts', 'package-lock.json', 'tsconfig.json'];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
