@@ -313,6 +313,7 @@ describe('the session endpoint', () => {
       'accessToken',
       'accessTokenExpiresAt',
       'expires',
+      'serverNow',
       'user',
     ]);
     expect(text).not.toContain(refreshToken);
