@@ -23,7 +23,13 @@ export interface Stack {
 
 /** A real API server (fresh data dir) and `next start` processes on free ports. */
 export async function startStack(
-  options: { apps?: number; apiEnv?: Record<string, string>; appEnv?: Record<string, string> } = {},
+  options: {
+    apps?: number;
+    apiEnv?: Record<string, string>;
+    appEnv?: Record<string, string>;
+    /** Puts something between the apps and the API (a fault proxy); returns the URL the apps use. */
+    interpose?: (apiUrl: string) => Promise<string>;
+  } = {},
 ): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'token-reissue-e2e-'));
@@ -40,10 +46,9 @@ export async function startStack(
   });
   const apps: Running[] = [];
   try {
+    const backendUrl = options.interpose ? await options.interpose(api.url) : api.url;
     for (const port of ports) {
-      apps.push(
-        await startApp({ mode: 'start', port, backendUrl: api.url, secret, env: options.appEnv }),
-      );
+      apps.push(await startApp({ mode: 'start', port, backendUrl, secret, env: options.appEnv }));
     }
   } catch (error) {
     await Promise.all([api.stop(), ...apps.map((a) => a.stop())]);
