@@ -1,0 +1,284 @@
+/**
+ * Model-based tests against the real system: paths generated from the real `authMachine`
+ * (tests/e2e/model-paths.ts) are replayed in Chromium against `next start`, the reference API
+ * and a fault proxy between them. Each step is performed the way the table in
+ * tests/e2e/model-table.ts says it happens in the real world, and after every step three things
+ * are checked: the tab's actor state (the statechart panel's data attributes), the API's metrics
+ * (reissue counts; no reuse detection, ever) and what the person sees (dialog, notice, posts).
+ *
+ * One stack for the whole file, a fresh user and browser context per path. Tokens live 30 s so
+ * that the proactive reissue (`refreshDue`) can be waited for; the proxy's margin is 2 s so page
+ * loads do not reissue on the server; the Next server waits 20 s for the API, longer than the
+ * machine's own reissue timeout, so a held answer reaches the machine as `reissueTimeout`.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { leafStateId } from '@/lib/ui/state-ids';
+import { REISSUE_TIMEOUT_MS, proactiveDelay } from '@/machines/auth.machine';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { launchChromium, startStack, type Stack } from './harness';
+import { selectPlans, type Plan, type PlannedStep } from './model-paths';
+import { ROWS, rung, timerWins, unmappedEventTypes, type Row, type Snapshot } from './model-table';
+import { counters, PathWorld, type Counters, type PanelEntry, type Shared } from './model-world';
+import { authMachine } from '@/machines/auth.machine';
+
+const TTL_SECONDS = 30;
+const WAIT_MS = 30_000;
+
+const selection = selectPlans(TTL_SECONDS * 1000);
+/** Transition key → the paths that took it for real (after every check of that step passed). */
+const exercised = new Map<string, string[]>();
+
+let stack: Stack | undefined;
+let proxy: FaultProxy | undefined;
+let browser: Browser | undefined;
+let shared: Shared;
+
+beforeAll(async () => {
+  stack = await startStack({
+    apiEnv: { ACCESS_TOKEN_TTL: String(TTL_SECONDS) },
+    appEnv: { SESSION_REFRESH_MARGIN_SECONDS: '2', BACKEND_TIMEOUT_MS: '20000' },
+    interpose: async (apiUrl) => {
+      proxy = await startFaultProxy({ target: apiUrl });
+      return proxy.url;
+    },
+  });
+  browser = await launchChromium();
+  shared = { stack, proxy: proxy!, browser };
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await proxy?.stop();
+});
+
+/** What the machine's snapshot and the panel have in common. */
+function modelView(snapshot: Snapshot) {
+  const { context } = snapshot;
+  return {
+    state: leafStateId(snapshot.value),
+    error: context.error?.code ?? '',
+    retry: context.retryAttempt,
+    reissues: context.reissueCount,
+    token: rung(context.accessToken),
+  };
+}
+
+/** The panel's entry in the same terms; the token as its rung: how many tokens it has held so far. */
+function realView(log: PanelEntry[], index: number) {
+  let seen = -1;
+  let previous = '';
+  for (const entry of log.slice(0, index + 1)) {
+    if (entry.token && entry.token !== previous) {
+      seen += 1;
+      previous = entry.token;
+    }
+  }
+  const entry = log[index]!;
+  return {
+    state: entry.state,
+    error: entry.error,
+    retry: entry.retry,
+    reissues: entry.reissues,
+    token: entry.token ? seen : -1,
+  };
+}
+
+const same = (a: object, b: object) => JSON.stringify(a) === JSON.stringify(b);
+
+function stepTimeout(step: PlannedStep): number {
+  if (step.row === 'refreshDue') {
+    const due = timerWins(step.before)
+      ? proactiveDelay(step.before.context, Date.now(), 0)
+      : TTL_SECONDS * 1000;
+    return due + WAIT_MS;
+  }
+  if (step.row === 'reissueTimeout') return REISSUE_TIMEOUT_MS + WAIT_MS;
+  return WAIT_MS;
+}
+
+/** The panel reaches the state the model says, passing through nothing else on the way. */
+async function expectPanelFollows(world: PathWorld, step: PlannedStep): Promise<void> {
+  const expected = modelView(step.after);
+  const previous = modelView(step.before);
+  const coalescedBefore = world.log[world.cursor]?.coalesced ?? 0;
+  const index = await world.waitForEntry(
+    (entry) => {
+      const i = world.log.indexOf(entry);
+      if (!same(realView(world.log, i), expected)) return false;
+      // A 401 that joins the running reissue changes only the coalesced count.
+      return step.row !== 'rejectedWhileRefreshing' || entry.coalesced > coalescedBefore;
+    },
+    stepTimeout(step),
+    `${step.row} to show ${JSON.stringify(expected)}`,
+  );
+  for (let i = world.cursor + 1; i < index; i++) {
+    expect(realView(world.log, i), `the panel on the way to step ${step.row}`).toEqual(
+      i === -1 ? expected : previous,
+    );
+  }
+  world.cursor = index;
+}
+
+interface Expected {
+  apiReissues: number;
+  invalid: number;
+  proxyReissues: number;
+}
+
+function delta(now: Counters, start: Counters) {
+  return {
+    apiReissues: now.apiReissues - start.apiReissues,
+    invalid: now.invalid - start.invalid,
+    reuseDetected: now.reuseDetected - start.reuseDetected,
+    proxyReissues: now.proxyReissues - start.proxyReissues,
+  };
+}
+
+/** API metrics and the proxy's count: one reissue per reissuing state, never a reuse detection. */
+async function expectCounters(start: Counters, expected: Expected, exact: boolean): Promise<void> {
+  if (exact) {
+    await expect
+      .poll(async () => {
+        const { reuseDetected, ...rest } = delta(await counters(shared), start);
+        return { ...rest, reuseDetected };
+      }, { timeout: WAIT_MS })
+      .toEqual({ ...expected, reuseDetected: 0 });
+    return;
+  }
+  const now = delta(await counters(shared), start);
+  expect(now.reuseDetected).toBe(0);
+  // A reissue may be on its way: the proxy may not have seen it yet, the API may have answered it.
+  expect(now.proxyReissues).toBeGreaterThanOrEqual(expected.proxyReissues - 1);
+  expect(now.proxyReissues).toBeLessThanOrEqual(expected.proxyReissues);
+  expect(now.apiReissues).toBeGreaterThanOrEqual(expected.apiReissues);
+  expect(now.apiReissues).toBeLessThanOrEqual(expected.apiReissues + 1);
+  expect(now.invalid).toBeLessThanOrEqual(expected.invalid + 1);
+}
+
+const visible = (locator: { isVisible: () => Promise<boolean> }, want: boolean) =>
+  expect.poll(() => locator.isVisible(), { timeout: WAIT_MS }).toBe(want);
+
+/** What the person sees once the step's state has settled. */
+async function expectUserSees(world: PathWorld, step: PlannedStep): Promise<void> {
+  const { page } = world;
+  const state = step.after;
+  const dialog = page.getByRole('dialog', { name: 'Your session ended' });
+  const notice = page.getByTestId('reissue-notice');
+  if (state.matches('signedOut')) {
+    if (step.row === 'signOut') {
+      await page.waitForURL(/\/signin\?reason=signedOut/, { timeout: WAIT_MS });
+      await visible(page.getByText('You are signed out.'), true);
+    } else {
+      await visible(page.getByRole('navigation').getByRole('link', { name: 'Sign in' }), true);
+      await visible(dialog, false);
+    }
+    return;
+  }
+  if (state.matches('expired')) {
+    await visible(dialog, true);
+    await visible(notice, false);
+    if (world.burstInFlight) {
+      await expect
+        .poll(() => page.getByTestId('burst-result').textContent(), { timeout: WAIT_MS })
+        .toMatch(/^0 succeeded, 20 failed/);
+      world.burstInFlight = false;
+    }
+    return;
+  }
+  await visible(dialog, false);
+  await visible(notice, state.context.error?.code === 'REISSUE_UNAVAILABLE');
+  if (state.matches('authenticated') && world.burstInFlight && step.row === 'reissueDone') {
+    await expect
+      .poll(() => page.getByTestId('burst-result').textContent(), { timeout: WAIT_MS })
+      .toBe('20 succeeded, 0 failed.');
+    world.burstInFlight = false;
+  }
+}
+
+/** The person's posts, on the home page, once the path ends signed in. */
+async function expectPosts(world: PathWorld): Promise<void> {
+  await world.page.getByRole('navigation').getByRole('link', { name: 'Posts' }).click();
+  await visible(world.page.getByText(world.postTitle), true);
+}
+
+async function replay(plan: Plan): Promise<void> {
+  const world = await PathWorld.open(shared, String(selection.plans.indexOf(plan) + 1));
+  const start = await counters(shared);
+  const expected: Expected = { apiReissues: 0, invalid: 0, proxyReissues: 0 };
+  try {
+    for (const step of plan.steps) {
+      if (step.arm) {
+        if (step.arm.revoke) {
+          const response = await fetch(`${shared.stack.api.url}/debug/revoke-sessions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ email: world.user.email }),
+          });
+          expect(response.status).toBe(204);
+        }
+        shared.proxy.setFault(step.arm.rule);
+      }
+      await (ROWS[step.row] as Row).perform(world);
+
+      if (step.startsReissue) expected.proxyReissues += 1;
+      if (step.row === 'reissueDone') expected.apiReissues += 1;
+      if (step.row === 'reissueDead') expected.invalid += 1;
+      if (step.row === 'anotherTabReissued') {
+        expected.apiReissues += 1;
+        expected.proxyReissues += 1;
+      }
+
+      await expectPanelFollows(world, step);
+      await expectCounters(start, expected, step.rest);
+      if (step.rest) await expectUserSees(world, step);
+      for (const key of step.transitions) {
+        exercised.set(key, [...(exercised.get(key) ?? []), plan.name]);
+      }
+    }
+    const last = plan.steps.at(-1)!.after;
+    if (last.matches('authenticated') && !last.context.error) {
+      await expectPosts(world);
+      await expectCounters(start, expected, true);
+    }
+  } finally {
+    shared.proxy.setFault(null);
+    await world.close();
+  }
+}
+
+describe('the chart, played against the real stack', () => {
+  test('every event the machine reacts to has a real-world step, and the chosen paths take every transition', () => {
+    expect(unmappedEventTypes(authMachine)).toEqual([]);
+    const covered = new Set(selection.plans.flatMap((plan) => [...plan.transitions]));
+    console.log(
+      `model paths: ${selection.candidates} playable, ${selection.dropped.length} not playable ` +
+        `with one fault rule at a time, ${selection.plans.length} chosen ` +
+        `(~${Math.round(selection.plans.reduce((sum, p) => sum + p.cost, 0) / 1000)} s)`,
+    );
+    expect(selection.all.filter((key) => !covered.has(key))).toEqual([]);
+  });
+
+  test.each(selection.plans.map((plan, i) => [`${i + 1}: ${plan.name}`, plan] as const))(
+    'path %s',
+    async (_name, plan) => {
+      await replay(plan);
+    },
+    180_000,
+  );
+
+  test('every transition of the machine was exercised against the real system', () => {
+    const rows = selection.all.map((key) => {
+      const paths = exercised.get(key) ?? [];
+      return `  ${paths.length > 0 ? '✓' : '✗'} ${key}  (${paths.length} path${paths.length === 1 ? '' : 's'})`;
+    });
+    console.log(`transitions exercised against the real system:\n${rows.join('\n')}`);
+    console.log(
+      `real-world steps:\n${Object.entries(ROWS)
+        .map(([key, row]) => `  ${key}: ${(row as Row).real}`)
+        .join('\n')}`,
+    );
+    expect(selection.all.filter((key) => !exercised.has(key))).toEqual([]);
+  });
+});
