@@ -25,7 +25,7 @@ import {
 import { NOW } from '../machine/fixtures';
 
 /** Long enough that the burst's other 401s reach the machine while the reissue still runs. */
-export const HOLD_MS = 1_500;
+export const HOLD_MS = 2_000;
 
 export interface Step {
   row: RowKey;
@@ -68,7 +68,9 @@ function serializeState(snapshot: Snapshot, event?: TaggedEvent, previous?: Snap
 
 /** Offers only events that take a transition: a step that changes nothing cannot be checked. */
 function events(snapshot: Snapshot): TaggedEvent[] {
-  return offeredEvents(snapshot).filter((event) => takenBy(authMachine, snapshot, event).length > 0);
+  return offeredEvents(snapshot).filter(
+    (event) => takenBy(authMachine, snapshot, event).length > 0,
+  );
 }
 
 function toStep(before: Snapshot, event: TaggedEvent): Step {
@@ -86,7 +88,9 @@ function complete(steps: Step[]): Step[] {
         ? 'refreshDue'
         : undefined;
     if (!key) return done;
-    const event = row(key).offer(last).map((e) => ({ ...e, row: key }) as TaggedEvent)[0]!;
+    const event = row(key)
+      .offer(last)
+      .map((e) => ({ ...e, row: key }) as TaggedEvent)[0]!;
     done.push(toStep(last, event));
   }
 }
@@ -127,7 +131,7 @@ function stepCost(step: Step, ttlMs: number): number {
 interface Episode {
   start: number;
   end: number;
-  fault: OutcomeFault | 'hold' | 'revokeHold';
+  fault: OutcomeFault | 'hold' | 'revokeHold' | 'slow503';
   /** Entered by the retry timer right after the previous episode failed. */
   forced: boolean;
 }
@@ -147,12 +151,19 @@ function episodesOf(steps: Step[]): Episode[] | string {
     }
     const exit = row(steps[end]!.row);
     let fault: Episode['fault'] = exit.kind === 'action' ? 'drop' : (exit.fault ?? 'pass');
-    if (joiners > 0) {
-      if (fault === 'status503') return 'a held reissue cannot then answer 503';
+    // A burst's 401s keep arriving for a while; its reissue is held until they all joined, or
+    // a late one would start a second reissue after a quick failure.
+    if (step.row === 'tokenRejected') {
       if (fault === 'pass') fault = 'hold';
       if (fault === 'revokeFirst') fault = 'revokeHold';
+      if (fault === 'status503') fault = 'slow503';
     }
-    episodes.push({ start: i, end, fault, forced: step.row === 'refreshDue' && timerWins(step.before) });
+    episodes.push({
+      start: i,
+      end,
+      fault,
+      forced: step.row === 'refreshDue' && timerWins(step.before),
+    });
     i = end - 1;
   }
   return episodes;
@@ -166,25 +177,29 @@ export function plan(steps: Step[], ttlMs: number): Plan | string {
   if (typeof episodes === 'string') return episodes;
 
   const arms = new Map<number, PlannedStep['arm']>();
-  for (let first = 0; first < episodes.length; ) {
+  for (let first = 0; first < episodes.length;) {
     let last = first;
     while (episodes[last + 1]?.forced) last++;
     const chain = episodes.slice(first, last + 1);
     const faults = chain.map((e) => e.fault);
     const final = faults.at(-1)!;
-    const failingModes = [...new Set(faults.filter((f) => f === 'status503' || f === 'drop'))];
+    const failing = (f: Episode['fault']) => f === 'status503' || f === 'slow503' || f === 'drop';
+    const failingModes = [
+      ...new Set(faults.filter(failing).map((f) => (f === 'slow503' ? 'status503' : f))),
+    ];
     const mode = failingModes[0];
-    if (failingModes.length > 1 || faults.slice(0, -1).some((f) => f !== mode)) {
+    if (failingModes.length > 1 || faults.slice(0, -1).some((f) => !failing(f))) {
       return 'retries that fail in different ways need more than one fault rule';
     }
     const path = '/auth/reissue';
-    const failures = faults.filter((f) => f === mode).length;
+    const failures = faults.filter(failing).length;
     let rule: FaultRule | null = null;
     if (final === 'hold' || final === 'revokeHold') {
       if (chain.length > 1) return 'a held reissue cannot follow failed ones';
       rule = { path, mode: 'delay', ms: HOLD_MS, times: 1 };
     } else if (mode === 'status503') {
-      rule = { path, mode: 'status', status: 503, times: failures };
+      const slow = faults[0] === 'slow503';
+      rule = { path, mode: 'status', status: 503, times: failures, ...(slow && { ms: HOLD_MS }) };
     } else if (mode === 'drop') {
       rule = { path, mode: 'drop', times: failures };
     }
@@ -214,12 +229,18 @@ export function plan(steps: Step[], ttlMs: number): Plan | string {
 /** Longer paths kept beyond coverage: the durability faults recovering, and signed-out-wins. */
 const LONGER: Array<[string, (p: Plan) => boolean]> = [
   ['503 → retry → refreshed', (p) => follows(p, ['reissueTransient', 'refreshDue', 'reissueDone'])],
-  ['timeout → retry → refreshed', (p) => follows(p, ['reissueTimeout', 'refreshDue', 'reissueDone'])],
+  [
+    'timeout → retry → refreshed',
+    (p) => follows(p, ['reissueTimeout', 'refreshDue', 'reissueDone']),
+  ],
   [
     'proactive reissue before expiry',
     (p) => p.steps.some((s) => s.row === 'refreshDue' && s.before.context.error === null),
   ],
-  ['sign-out during a reissue', (p) => p.steps.some((s) => s.row === 'signOut' && s.before.matches('refreshing'))],
+  [
+    'sign-out during a reissue',
+    (p) => p.steps.some((s) => s.row === 'signOut' && s.before.matches('refreshing')),
+  ],
 ];
 
 function follows(p: Plan, rows: RowKey[]): boolean {
@@ -241,7 +262,8 @@ export function selectPlans(ttlMs: number): Selection {
   const dropped: Selection['dropped'] = [];
   for (const steps of generateStepLists()) {
     const result = plan(steps, ttlMs);
-    if (typeof result === 'string') dropped.push({ steps: steps.map((s) => s.row).join(' → '), reason: result });
+    if (typeof result === 'string')
+      dropped.push({ steps: steps.map((s) => s.row).join(' → '), reason: result });
     else candidates.push(result);
   }
   const chosen: Plan[] = [];

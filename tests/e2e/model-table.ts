@@ -109,7 +109,8 @@ export const ROWS = {
         .poll(() => other.getByTestId('burst-result').textContent(), { timeout: 30_000 })
         .toBe('20 succeeded, 0 failed.');
       await world.closeOtherTab();
-      // What the browser fires when a person switches back to this tab; next-auth refetches then.
+      // The person switches back to this tab; next-auth refetches the session on visibilitychange.
+      await world.page.bringToFront();
       await world.page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
     },
   },
@@ -221,7 +222,9 @@ export const ROWS = {
     fault: 'drop',
     real: "the fault proxy holds the reissue's answer; wait for the machine's timeout",
     offer: (s) =>
-      s.matches('refreshing') ? asEvents(machineEvents(authMachine, 'xstate.after.reissueTimeout.')) : [],
+      s.matches('refreshing')
+        ? asEvents(machineEvents(authMachine, 'xstate.after.reissueTimeout.'))
+        : [],
     async perform() {},
   },
   refreshDue: {
@@ -229,7 +232,9 @@ export const ROWS = {
     kind: 'timer',
     real: 'wait: short token lifetime (ACCESS_TOKEN_TTL), or the retry delay after a failure',
     offer: (s) =>
-      s.matches('authenticated') ? asEvents(machineEvents(authMachine, 'xstate.after.refreshDue.')) : [],
+      s.matches('authenticated')
+        ? asEvents(machineEvents(authMachine, 'xstate.after.refreshDue.'))
+        : [],
     async perform() {},
   },
   signOut: {

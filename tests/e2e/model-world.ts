@@ -25,6 +25,8 @@ export interface PanelEntry {
   coalesced: number;
   /** The last characters of the access token; '' without one. */
   token: string;
+  /** When the test heard of it (ISO time). */
+  at?: string;
 }
 
 export interface Counters {
@@ -113,7 +115,7 @@ export class PathWorld {
     const page = await context.newPage();
     const world = new PathWorld(shared, context, page, user, postTitle);
     await page.exposeBinding('__panelChanged', (_source, entry: PanelEntry) => {
-      world.log.push(entry);
+      world.log.push({ ...entry, at: new Date().toISOString().slice(11, 23) });
     });
     await page.addInitScript(observePanel, PANEL_ATTRIBUTES);
     return world;
@@ -140,13 +142,14 @@ export class PathWorld {
 
   /** Waits until an entry after the cursor satisfies `match`; returns its index. */
   async waitForEntry(
-    match: (entry: PanelEntry) => boolean,
+    match: (entry: PanelEntry, index: number) => boolean,
     timeoutMs: number,
     what: string,
+    from = this.cursor + 1,
   ): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const index = this.log.findIndex((entry, i) => i > this.cursor && match(entry));
+      const index = this.log.findIndex((entry, i) => i >= from && match(entry, i));
       if (index >= 0) return index;
       if (Date.now() > deadline) {
         const tail = this.log.slice(Math.max(0, this.cursor - 2)).map((e) => JSON.stringify(e));

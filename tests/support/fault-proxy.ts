@@ -40,6 +40,8 @@ export type FaultRule = {
       mode: 'status';
       status: number;
       body?: string;
+      /** Answer only after this long, as a gateway that gave up on a slow upstream does. */
+      ms?: number;
     }
 );
 
@@ -200,7 +202,12 @@ export async function startFaultProxy({
             return reply(answer);
           }
           case 'status': {
-            const { status, body: text } = active as { status: number; body?: string };
+            const {
+              status,
+              body: text,
+              ms,
+            } = active as { status: number; body?: string; ms?: number };
+            if (ms) await wait(ms);
             const payload = Buffer.from(text ?? JSON.stringify({ error: 'fault_injected' }));
             return reply({
               status,
