@@ -11,6 +11,8 @@ const schema = z.object({
   NEXTAUTH_URL: z.url().optional(),
   /** The API server as the Next server reaches it. */
   BACKEND_URL: z.url().default('http://127.0.0.1:8080'),
+  /** Which adapter speaks to the API: this project's reference API, or a Spring-style one. */
+  AUTH_BACKEND: z.enum(['reference', 'spring-style']).default('reference'),
   /** The API server as the browser reaches it (defaults to BACKEND_URL). */
   PUBLIC_BACKEND_URL: z.url().optional(),
   /** Server-side reissue happens when the access token expires within this many seconds. */

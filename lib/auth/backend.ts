@@ -1,62 +1,51 @@
+/**
+ * The one place that picks the API adapter (`AUTH_BACKEND` in lib/config.ts). Everything else
+ * imports `backend` from here and sees only the `AuthBackend` interface. The adapter is built
+ * on first use, so `next build` reads no configuration.
+ */
 import 'server-only';
+import type { AuthBackend } from '@/lib/auth/auth-backend';
 import { config } from '@/lib/config';
-import { tokenPairSchema, type SignUpInput, type TokenPair } from '@/lib/validations/auth';
+import { createReferenceBackend } from './backends/reference';
+import { createSpringStyleBackend } from './backends/spring-style';
 
-/** Why the API refused or failed; callers map these to typed errors. */
-export type BackendFailure =
-  { kind: 'rejected'; status: number; error: string } | { kind: 'unavailable'; reason: string };
+export type {
+  AuthBackend,
+  BackendFailure,
+  BackendResult,
+  ReissueOutcome,
+  RequestContext,
+  TokenPair,
+} from '@/lib/auth/auth-backend';
 
-export type BackendResult<T> = { ok: true; value: T } | { ok: false; failure: BackendFailure };
+const ADAPTERS = {
+  reference: createReferenceBackend,
+  'spring-style': createSpringStyleBackend,
+} as const satisfies Record<ReturnType<typeof config>['AUTH_BACKEND'], unknown>;
 
-/** POSTs JSON to the API with a timeout and validates a token-pair answer; never throws. */
-async function postForTokens(path: string, body: unknown): Promise<BackendResult<TokenPair>> {
-  const { BACKEND_URL, BACKEND_TIMEOUT_MS } = config();
-  let response: Response;
-  try {
-    response = await fetch(new URL(path, BACKEND_URL), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(BACKEND_TIMEOUT_MS),
-      cache: 'no-store',
-    });
-  } catch (error) {
-    return { ok: false, failure: { kind: 'unavailable', reason: describe(error) } };
+let selected: AuthBackend | undefined;
+
+export function authBackend(): AuthBackend {
+  if (!selected) {
+    const { AUTH_BACKEND, BACKEND_URL, BACKEND_TIMEOUT_MS } = config();
+    selected = ADAPTERS[AUTH_BACKEND]({ baseUrl: BACKEND_URL, timeoutMs: BACKEND_TIMEOUT_MS });
   }
-  const json: unknown = await response.json().catch(() => undefined);
-  if (response.status >= 400 && response.status < 500) {
-    const error =
-      typeof json === 'object' && json && 'error' in json && typeof json.error === 'string'
-        ? json.error
-        : 'unknown';
-    return { ok: false, failure: { kind: 'rejected', status: response.status, error } };
-  }
-  const parsed = tokenPairSchema.safeParse(json);
-  if (!response.ok || !parsed.success) {
-    const reason = response.ok
-      ? `malformed ${path} response: ${parsed.error?.issues[0]?.message ?? 'not JSON'}`
-      : `${path} answered ${response.status}`;
-    console.error(`[auth] API ${reason}`);
-    return { ok: false, failure: { kind: 'unavailable', reason } };
-  }
-  return { ok: true, value: parsed.data };
+  return selected;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-export const backend = {
-  login: (email: string, password: string) => postForTokens('/auth/login', { email, password }),
-  signUp: (input: SignUpInput) => postForTokens('/auth/signup', input),
-  reissue: (refreshToken: string) => postForTokens('/auth/reissue', { refreshToken }),
-  async logout(refreshToken: string): Promise<void> {
-    const { BACKEND_URL, BACKEND_TIMEOUT_MS } = config();
-    await fetch(new URL('/auth/logout', BACKEND_URL), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ refreshToken }),
-      signal: AbortSignal.timeout(BACKEND_TIMEOUT_MS),
-    }).catch((error) => console.warn(`[auth] logout call failed: ${describe(error)}`));
+/**
+ * The selected adapter, resolved per call so importing this module has no side effect. An API
+ * without sign-up answers "unavailable" here, which the sign-up form shows as such.
+ */
+export const backend: Required<Omit<AuthBackend, 'name'>> = {
+  login: (...args) => authBackend().login(...args),
+  async signUp(...args) {
+    const adapter = authBackend();
+    if (adapter.signUp) return adapter.signUp(...args);
+    const reason = `the ${adapter.name} API has no sign-up`;
+    return { ok: false, failure: { kind: 'unavailable', cause: 'status', reason } };
   },
+  reissue: (refreshToken) => authBackend().reissue(refreshToken),
+  logout: (refreshToken) => authBackend().logout(refreshToken),
+  loadUser: (accessToken) => authBackend().loadUser(accessToken),
 };

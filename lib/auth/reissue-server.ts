@@ -1,12 +1,10 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { backend, type BackendResult } from './backend';
-import type { TokenPair } from '@/lib/validations/auth';
+import { backend, type ReissueOutcome } from './backend';
 
-export type ServerReissueResult =
-  | { ok: true; tokens: TokenPair }
-  | { ok: false; code: 'SESSION_EXPIRED' | 'REISSUE_UNAVAILABLE'; reason: string };
+/** The adapter's outcome, already in the machine's two failure kinds. */
+export type ServerReissueResult = ReissueOutcome;
 
 interface ReissueMemory {
   inFlight: LRUCache<string, Promise<ServerReissueResult>>;
@@ -44,7 +42,7 @@ export function reissueOnce(refreshToken: string): Promise<ServerReissueResult> 
   const key = hash(refreshToken);
   let pending = inFlight.get(key);
   if (!pending) {
-    pending = backend.reissue(refreshToken).then(toResult);
+    pending = backend.reissue(refreshToken);
     inFlight.set(key, pending);
     // Transient failures are not worth remembering: the next request may succeed.
     void pending.then((result) => {
@@ -52,18 +50,6 @@ export function reissueOnce(refreshToken: string): Promise<ServerReissueResult> 
     });
   }
   return pending;
-}
-
-function toResult(result: BackendResult<TokenPair>): ServerReissueResult {
-  if (result.ok) return { ok: true, tokens: result.value };
-  const { failure } = result;
-  // 400/401/403 mean the refresh token will never work again; 429 and the rest may pass.
-  if (failure.kind === 'rejected' && [400, 401, 403].includes(failure.status)) {
-    return { ok: false, code: 'SESSION_EXPIRED', reason: failure.error };
-  }
-  const reason =
-    failure.kind === 'rejected' ? `${failure.status} ${failure.error}` : failure.reason;
-  return { ok: false, code: 'REISSUE_UNAVAILABLE', reason };
 }
 
 /**

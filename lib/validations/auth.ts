@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import type { TokenPair } from '@/lib/auth/auth-backend';
 import { sessionUserSchema } from './session';
 
-/** The API's answer to login, signup and reissue. */
+/** The reference API's answer to login, signup and reissue; also what a reissue ticket seals. */
 export const tokenPairSchema = z.object({
   accessToken: z.string().min(1),
   accessTokenExpiresAt: z.number().int().positive(),
   refreshToken: z.string().min(1),
   refreshTokenExpiresAt: z.number().int().positive(),
   user: sessionUserSchema,
-});
-export type TokenPair = z.infer<typeof tokenPairSchema>;
+}) satisfies z.ZodType<TokenPair>;
+export type { TokenPair };
 
 /** Fields next-auth's signIn() adds to every credentials POST. */
 const nextAuthFormFields = {
