@@ -263,6 +263,17 @@ export const ROWS = {
       await click(world, 'Retry now');
     },
   },
+  wake: {
+    event: 'WAKE',
+    kind: 'action',
+    real: 'the network drops and comes back (the browser fires `online`)',
+    offer: (s) =>
+      s.matches('authenticated') && free(s) ? [{ type: 'WAKE' } as unknown as AuthEvent] : [],
+    async perform(world) {
+      await world.context.setOffline(true);
+      await world.context.setOffline(false);
+    },
+  },
 } satisfies Record<string, Row>;
 
 export type RowKey = keyof typeof ROWS;
