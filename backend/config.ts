@@ -25,8 +25,12 @@ const schema = z.object({
     .min(1)
     .max(365 * DAY_SECONDS)
     .default(14 * DAY_SECONDS),
-  /** Seconds after a rotation during which the previous refresh token may be replayed. */
-  REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  /**
+   * Seconds after a rotation during which the previous refresh token may be replayed. 30 (Okta's
+   * default): when the API committed a rotation but its answer was lost, only a retry inside
+   * this window can recover, and the client's fast retries plus one timeout fit in 30 s.
+   */
+  REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   CORS_ORIGINS: z
     .string()
     .default('http://localhost:3000,http://127.0.0.1:3000')

@@ -12,7 +12,7 @@ export interface AuthContext {
   ticket: string | null;
   /** The last failure; kept until a reissue succeeds or a new session arrives. */
   error: AuthError | null;
-  /** Transient failures in a row; drives the backed-off proactive retry. */
+  /** Transient failures in a row; picks the next retry's delay (`retryDelay`). */
   retryAttempt: number;
   reissueCount: number;
   coalescedCount: number;
@@ -31,8 +31,15 @@ export interface ReissueInput {
 
 export const PROACTIVE_MARGIN_MAX_MS = 60_000;
 export const REISSUE_TIMEOUT_MS = 10_000;
-export const RETRY_BASE_MS = 1_000;
-export const RETRY_MAX_ATTEMPTS = 5;
+/**
+ * Retries after transient failures. A reissue whose answer was lost may already have rotated
+ * the refresh token; the API then accepts the old one again only inside its grace window
+ * (10 s is a common default, 30 s Okta's and ours). So the first retries come fast and all
+ * land within 10 s of the first failure; after that a capped backoff, forever while signed in.
+ */
+export const RETRY_FAST_MS = [250, 1_000, 2_500, 5_000] as const;
+export const RETRY_BACKOFF_BASE_MS = 10_000;
+export const RETRY_BACKOFF_MAX_MS = 30_000;
 /** setTimeout fires at once for longer delays (a 32-bit overflow), which would reissue in a loop. */
 export const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
@@ -45,9 +52,22 @@ const emptySession = {
 } as const;
 
 /**
+ * Delay before retry number `attempt` (1-based): the fast steps, then doubling from 10 s up to
+ * the 30 s cap, shortened by up to 20 % jitter (never lengthened past the cap) so tabs that
+ * failed together do not retry together. Never zero: the machine cannot loop without a delay.
+ */
+export function retryDelay(attempt: number, random: number): number {
+  const fast = RETRY_FAST_MS[attempt - 1];
+  if (fast !== undefined) return fast;
+  const step = attempt - RETRY_FAST_MS.length - 1;
+  const backoff = Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_BASE_MS * 2 ** step);
+  return Math.round(backoff * (1 - 0.2 * random));
+}
+
+/**
  * Milliseconds from `now` until the proactive reissue: the margin is min(60 s, lifetime / 4),
  * widened by up to 10 % jitter so tabs do not reissue in the same instant. After transient
- * failures it is an exponential backoff instead. `random` is in [0, 1).
+ * failures it is the retry schedule (`retryDelay`) instead. `random` is in [0, 1).
  */
 export function proactiveDelay(
   context: Pick<
@@ -57,9 +77,7 @@ export function proactiveDelay(
   now: number,
   random: number,
 ): number {
-  if (context.error && context.retryAttempt > 0) {
-    return Math.min(MAX_TIMER_DELAY_MS, RETRY_BASE_MS * 2 ** (context.retryAttempt - 1));
-  }
+  if (context.error && context.retryAttempt > 0) return retryDelay(context.retryAttempt, random);
   const expiresAt = context.accessTokenExpiresAt ?? now;
   const lifetime = Math.max(0, expiresAt - (context.accessTokenReceivedAt ?? now));
   const margin = Math.min(PROACTIVE_MARGIN_MAX_MS, lifetime / 4);
@@ -125,7 +143,6 @@ export const authMachine = setup({
     isCurrentToken: ({ context, event }) =>
       event.type === 'TOKEN_REJECTED' && event.token === context.accessToken,
     isRefreshTokenDead: (_, error: AuthError) => error.code === 'SESSION_EXPIRED',
-    canRetry: ({ context }) => context.retryAttempt < RETRY_MAX_ATTEMPTS,
   },
   delays: {
     refreshDue: ({ context }) => proactiveDelay(context, Date.now(), Math.random()),
@@ -157,7 +174,7 @@ export const authMachine = setup({
         refreshed: { entry: 'persistSession' },
       },
       after: {
-        refreshDue: { guard: 'canRetry', target: 'refreshing' },
+        refreshDue: { target: 'refreshing' },
       },
       on: {
         TOKEN_REJECTED: { guard: 'isCurrentToken', target: 'refreshing' },

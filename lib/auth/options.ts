@@ -5,6 +5,7 @@ import { cookies } from 'next/headers';
 import { authSecret, config } from '@/lib/config';
 import { credentialsSchema, type TokenPair } from '@/lib/validations/auth';
 import { backend } from './backend';
+import { wasRotated } from './reissue-server';
 import { readSession, SESSION_MAX_AGE_SECONDS, sessionFromTokens } from './session-cookie';
 import { SIGN_IN_ERRORS } from './sign-in-errors';
 import { openTicket } from './ticket';
@@ -27,6 +28,16 @@ async function authorize(credentials: Record<string, string> | undefined): Promi
     const ticket = await openTicket(input.data.reissue, current?.sub);
     if (!ticket.ok) {
       console.warn(`[auth] reissue ticket refused: ${ticket.reason}`);
+      return null;
+    }
+    // The reissue route already wrote its pair into the cookie; a ticket older than the cookie
+    // (a delayed signIn arriving after a later reissue) must not roll it back to a rotated-out
+    // refresh token. Refusing loses nothing: the cookie is newer.
+    const stale =
+      (current && ticket.tokens.accessTokenExpiresAt < current.accessTokenExpiresAt) ||
+      wasRotated(ticket.tokens.refreshToken);
+    if (stale) {
+      console.warn('[auth] reissue ticket refused: older than the session cookie');
       return null;
     }
     return toUser(ticket.tokens);

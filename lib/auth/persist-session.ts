@@ -1,10 +1,9 @@
 import { signIn } from 'next-auth/react';
 
 /**
- * Writes a reissued token pair into the next-auth session cookie by presenting the sealed
- * ticket to the credentials provider. Runs off the critical path of waiting requests: they
- * already carry the new access token. One retry; after that the API's reuse grace window
- * covers the gap until the next reissue.
+ * Tells next-auth's client session, and through it the other tabs, about a reissued pair by
+ * presenting the sealed ticket to the credentials provider. The reissue route already wrote the
+ * pair into the session cookie, so nothing is lost when this fails: one retry, then give up.
  */
 export async function persistSession(ticket: string | null): Promise<boolean> {
   if (!ticket) return true; // another tab already persisted this session

@@ -9,6 +9,8 @@ export type ServerReissueResult = ReissueOutcome;
 interface ReissueMemory {
   inFlight: LRUCache<string, Promise<ServerReissueResult>>;
   rejected: LRUCache<string, true>;
+  /** Refresh tokens this process has rotated, for as long as a reissue ticket lives. */
+  rotated: LRUCache<string, true>;
 }
 
 const MEMORY = Symbol.for('token-reissue.server-reissue-memory');
@@ -23,6 +25,7 @@ function memory(): ReissueMemory {
   holder[MEMORY] ??= {
     inFlight: new LRUCache({ max: 1_000, ttl: 5_000 }),
     rejected: new LRUCache({ max: 1_000, ttl: 15 * 60_000 }),
+    rotated: new LRUCache({ max: 10_000, ttl: 60_000 }),
   };
   return holder[MEMORY];
 }
@@ -47,6 +50,7 @@ export function reissueOnce(refreshToken: string): Promise<ServerReissueResult> 
     // Transient failures are not worth remembering: the next request may succeed.
     void pending.then((result) => {
       if (!result.ok && result.code === 'REISSUE_UNAVAILABLE') inFlight.delete(key);
+      if (result.ok) memory().rotated.set(key, true);
     });
   }
   return pending;
@@ -65,4 +69,13 @@ export function noteRejectedAccessToken(accessToken: string, expiresAt: number):
 
 export function wasAccessTokenRejected(accessToken: string): boolean {
   return memory().rejected.has(hash(accessToken));
+}
+
+/**
+ * True when this process has already rotated `refreshToken`. A reissue ticket carrying it is
+ * older than the session cookie the reissue route wrote since; a delayed `signIn` presenting it
+ * (with the cookie it was sent with) must not roll the cookie back to a rotated-out token.
+ */
+export function wasRotated(refreshToken: string): boolean {
+  return memory().rotated.has(hash(refreshToken));
 }

@@ -1,14 +1,22 @@
 import { isAxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
-import { isAuthRequestError, SessionExpiredError } from '@/lib/auth/errors';
+import { isAuthRequestError, ReissueUnavailableError } from '@/lib/auth/errors';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
     /** The access token this request carried; set by the auth request interceptor. */
     bearerToken?: string;
-    /** Set on the single retry after a reissue; a 401 on it ends the request. */
+    /** Set on a retry after a reissue: the request carries the token it was given. */
     isAuthRetry?: boolean;
+    /** Retries after a 401 so far; bounded by `MAX_AUTH_RETRIES`. */
+    authRetries?: number;
   }
 }
+
+/**
+ * A retried request may be rejected again because its new token expired while it was queued;
+ * asking the source once more lets the auth state decide. Two retries bound it: never a loop.
+ */
+export const MAX_AUTH_RETRIES = 2;
 
 /**
  * Where an authenticated instance gets its token. The retry logic below is the same for the
@@ -50,8 +58,9 @@ export interface AuthInterceptors {
 
 /**
  * Request: take a token from `source` (waiting out a reissue in flight) and remember it.
- * Response: on the first 401, ask `source` to renew the token that failed and retry once;
- * a 401 on that retry ends with `SessionExpiredError` and starts nothing new.
+ * Response: on a 401, ask `source` to renew the token that failed and retry, at most
+ * `MAX_AUTH_RETRIES` times. Only the source says the session ended (`SessionExpiredError`);
+ * a request still rejected after its last retry fails as retryable, never as "session ended".
  */
 export function attachAuthInterceptors(
   instance: AxiosInstance,
@@ -77,15 +86,21 @@ export function attachAuthInterceptors(
     if (!isAxiosError(error) || error.response?.status !== 401) throw error;
     const config: InternalAxiosRequestConfig | undefined = error.config;
     if (!config?.bearerToken) throw error;
-    if (config.isAuthRetry) {
+    const retries = config.authRetries ?? 0;
+    if (retries >= MAX_AUTH_RETRIES) {
       traffic.count('failed');
-      throw new SessionExpiredError();
+      throw new ReissueUnavailableError('The API kept rejecting renewed tokens. Try again.');
     }
     const renewed = await traffic.countingFailures(
       traffic.whileWaiting(source.renew(config.bearerToken)),
     );
     traffic.count('retried');
-    return instance.request({ ...config, isAuthRetry: true, bearerToken: renewed });
+    return instance.request({
+      ...config,
+      isAuthRetry: true,
+      authRetries: retries + 1,
+      bearerToken: renewed,
+    });
   });
 
   return {

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       dataDir: path.resolve('.data/backend'),
       accessTokenTtlSeconds: 60,
       refreshTokenTtlSeconds: 14 * 24 * 60 * 60,
-      reuseGraceSeconds: 10,
+      reuseGraceSeconds: 30,
       corsOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
       jwtIssuer: 'token-reissue-api',
       jwtAudience: 'token-reissue-app',

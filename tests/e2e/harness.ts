@@ -6,6 +6,7 @@ import { decode, type JWT } from 'next-auth/jwt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { freePort, startApp, startBackend, type Running } from '../../scripts/stack';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 
 export const DEMO = {
   email: 'demo@example.com',
@@ -18,6 +19,11 @@ export interface Stack {
   apps: Running[];
   app: Running;
   secret: string;
+  /** With `faultProxy: true`: between the apps (their BACKEND_URL) and the API. */
+  proxy?: FaultProxy;
+  /** Kills the API process by PID; `startApi` brings it back on the same port and data. */
+  stopApi: () => Promise<void>;
+  startApi: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -27,15 +33,14 @@ export async function startStack(
     apps?: number;
     apiEnv?: Record<string, string>;
     appEnv?: Record<string, string>;
-    /** Puts something between the apps and the API (a fault proxy); returns the URL the apps use. */
-    interpose?: (apiUrl: string) => Promise<string>;
+    faultProxy?: boolean;
   } = {},
 ): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'token-reissue-e2e-'));
   const ports = await Promise.all(Array.from({ length: options.apps ?? 1 }, () => freePort()));
   const origins = ports.flatMap((p) => [`http://localhost:${p}`, `http://127.0.0.1:${p}`]);
-  const api = await startBackend({
+  const apiOptions = {
     dataDir,
     env: {
       CORS_ORIGINS: origins.join(','),
@@ -43,27 +48,42 @@ export async function startStack(
       LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
       ...options.apiEnv,
     },
-  });
+  };
+  const api = await startBackend(apiOptions);
+  const proxy = options.faultProxy ? await startFaultProxy({ target: api.url }) : undefined;
   const apps: Running[] = [];
   try {
-    const backendUrl = options.interpose ? await options.interpose(api.url) : api.url;
     for (const port of ports) {
-      apps.push(await startApp({ mode: 'start', port, backendUrl, secret, env: options.appEnv }));
+      apps.push(
+        await startApp({
+          mode: 'start',
+          port,
+          backendUrl: proxy?.url ?? api.url,
+          secret,
+          env: options.appEnv,
+        }),
+      );
     }
   } catch (error) {
-    await Promise.all([api.stop(), ...apps.map((a) => a.stop())]);
+    await Promise.all([api.stop(), proxy?.stop(), ...apps.map((a) => a.stop())]);
     throw error;
   }
-  return {
+  const stack: Stack = {
     api,
     apps,
     app: apps[0]!,
     secret,
+    proxy,
+    stopApi: () => stack.api.stop(),
+    startApi: async () => {
+      stack.api = await startBackend({ ...apiOptions, port: Number(new URL(api.url).port) });
+    },
     stop: async () => {
-      await Promise.all([...apps.map((a) => a.stop()), api.stop()]);
+      await Promise.all([...apps.map((a) => a.stop()), stack.api.stop(), proxy?.stop()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }
 
 export function launchChromium(): Promise<Browser> {

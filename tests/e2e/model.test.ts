@@ -15,7 +15,6 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { leafStateId } from '@/lib/ui/state-ids';
 import { REISSUE_TIMEOUT_MS, proactiveDelay } from '@/machines/auth.machine';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { launchChromium, startStack, type Stack } from './harness';
 import { selectPlans, type Plan, type PlannedStep } from './model-paths';
 import { ROWS, rung, timerWins, unmappedEventTypes, type Row, type Snapshot } from './model-table';
@@ -30,7 +29,6 @@ const selection = selectPlans(TTL_SECONDS * 1000);
 const exercised = new Map<string, string[]>();
 
 let stack: Stack | undefined;
-let proxy: FaultProxy | undefined;
 let browser: Browser | undefined;
 let shared: Shared;
 
@@ -38,19 +36,15 @@ beforeAll(async () => {
   stack = await startStack({
     apiEnv: { ACCESS_TOKEN_TTL: String(TTL_SECONDS) },
     appEnv: { SESSION_REFRESH_MARGIN_SECONDS: '2', BACKEND_TIMEOUT_MS: '20000' },
-    interpose: async (apiUrl) => {
-      proxy = await startFaultProxy({ target: apiUrl });
-      return proxy.url;
-    },
+    faultProxy: true,
   });
   browser = await launchChromium();
-  shared = { stack, proxy: proxy!, browser };
+  shared = { stack, proxy: stack.proxy!, browser };
 });
 
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
-  await proxy?.stop();
 });
 
 /** What the machine's snapshot and the panel have in common. */

@@ -280,7 +280,7 @@ test('a transient reissue failure shows a notice, keeps the person signed in, an
   expect(await page.getByRole('dialog').count()).toBe(0);
   expect(await page.getByTestId('header-pen-name').textContent()).toBe(DEMO.penName);
 
-  // The machine retries on its own after 1 s, then 2 s; let one retry fail, then recover by hand.
+  // The machine retries on its own after 0.25 s, then 1 s; let one retry fail, then recover by hand.
   await expect.poll(() => failures).toBeGreaterThanOrEqual(2);
   failing = false;
   await notice.getByRole('button', { name: 'Retry now' }).click();

@@ -62,20 +62,56 @@ describe('a plain TokenSource on the shared interceptors', () => {
     expect(error).toBeInstanceOf(SessionExpiredError);
   });
 
-  it('a 401 on the retry ends with SessionExpiredError without asking the source again', async () => {
-    const source: TokenSource = {
+  it('a 401 on the retry asks the source once more; a token that expired while queued succeeds on the second retry', async () => {
+    const renew = vi
+      .fn<TokenSource['renew']>()
+      .mockResolvedValueOnce('token-expired-while-queued')
+      .mockResolvedValueOnce(CURRENT_TOKEN);
+    const api = axios.create({ baseURL: API });
+    const { traffic } = attachAuthInterceptors(api, {
       isRenewing: () => false,
       acquire: async () => 'token-1',
-      renew: vi.fn(async () => 'token-also-refused'),
-    };
+      renew,
+    });
+
+    const response = await api.post('/posts/1', { title: 'Hello' });
+
+    expect(response.data).toEqual({ id: '1', body: { title: 'Hello' } });
+    expect(renew.mock.calls).toEqual([['token-1'], ['token-expired-while-queued']]);
+    expect(apiCalls.get('1')).toBe(3);
+    expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 2, failed: 0 });
+  });
+
+  it('the second 401 means "session ended" only when the source says so', async () => {
+    const renew = vi
+      .fn<TokenSource['renew']>()
+      .mockResolvedValueOnce('token-also-refused')
+      .mockRejectedValueOnce(new SessionExpiredError());
     const api = axios.create({ baseURL: API });
-    attachAuthInterceptors(api, source);
+    attachAuthInterceptors(api, { isRenewing: () => false, acquire: async () => 'token-1', renew });
 
     const error = await api.post('/posts/1', {}).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(SessionExpiredError);
-    expect(source.renew).toHaveBeenCalledTimes(1);
-    expect(apiCalls.get('1')).toBe(2);
+    expect(renew).toHaveBeenCalledTimes(2);
+  });
+
+  it('at most two retries: a third 401 fails as retryable, never as session ended, and asks nothing more', async () => {
+    const source: TokenSource = {
+      isRenewing: () => false,
+      acquire: async () => 'token-1',
+      renew: vi.fn(async (rejected: string) => `${rejected}+`),
+    };
+    const api = axios.create({ baseURL: API });
+    const { traffic } = attachAuthInterceptors(api, source);
+
+    const error = await api.post('/posts/1', {}).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ReissueUnavailableError);
+    expect(error).not.toBeInstanceOf(SessionExpiredError);
+    expect(source.renew).toHaveBeenCalledTimes(2);
+    expect(apiCalls.get('1')).toBe(3);
+    expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 2, failed: 1 });
   });
 
   it('counts requests waiting on a renewing source', async () => {

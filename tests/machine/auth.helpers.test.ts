@@ -2,9 +2,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import {
   MAX_TIMER_DELAY_MS,
-  RETRY_BASE_MS,
+  RETRY_BACKOFF_MAX_MS,
+  RETRY_FAST_MS,
   authMachine,
   proactiveDelay,
+  retryDelay,
   toAuthError,
 } from '@/machines/auth.machine';
 import { FIFTEEN_MINUTES, NOW, ReissueFailure, session } from './fixtures';
@@ -33,6 +35,30 @@ describe('toAuthError', () => {
       message: 'Failed to fetch',
     });
     expect(toAuthError('boom')).toEqual({ code: 'REISSUE_UNAVAILABLE', message: 'boom' });
+  });
+});
+
+describe('retryDelay', () => {
+  it('retries fast first: every fast retry lands inside a 10 s grace window', () => {
+    const fast = RETRY_FAST_MS.map((_, i) => retryDelay(i + 1, 0.5));
+    expect(fast).toEqual([250, 1_000, 2_500, 5_000]);
+    expect(fast[0]).toBeLessThan(1_000);
+    expect(fast.reduce((sum, ms) => sum + ms, 0)).toBeLessThan(10_000);
+  });
+
+  it('then backs off, doubling from 10 s to a 30 s cap that jitter never exceeds', () => {
+    const after = (attempt: number, random: number) => retryDelay(attempt, random);
+    expect([5, 6, 7, 8, 100].map((a) => after(a, 0))).toEqual([
+      10_000, 20_000, 30_000, 30_000, 30_000,
+    ]);
+    expect(after(7, 0.999)).toBeGreaterThanOrEqual(0.8 * RETRY_BACKOFF_MAX_MS);
+    expect(after(7, 0.999)).toBeLessThanOrEqual(RETRY_BACKOFF_MAX_MS);
+  });
+
+  it('is never zero, so the machine cannot retry in a loop', () => {
+    for (let attempt = 1; attempt <= 1_000; attempt++) {
+      expect(retryDelay(attempt, 0.999)).toBeGreaterThanOrEqual(RETRY_FAST_MS[0]);
+    }
   });
 });
 
@@ -83,16 +109,16 @@ describe('proactiveDelay', () => {
     expect(proactiveDelay({ ...context, accessTokenExpiresAt: NOW + 30_000 }, NOW, 0)).toBe(0);
   });
 
-  it('backs off exponentially after transient failures instead of waiting for expiry', () => {
+  it('after transient failures follows the retry schedule instead of waiting for expiry', () => {
     const failing = {
       accessTokenReceivedAt: NOW,
       accessTokenExpiresAt: NOW + FIFTEEN_MINUTES,
       error: { code: 'REISSUE_UNAVAILABLE' as const, message: '503' },
     };
 
-    expect(proactiveDelay({ ...failing, retryAttempt: 1 }, NOW, 0.9)).toBe(RETRY_BASE_MS);
-    expect(proactiveDelay({ ...failing, retryAttempt: 2 }, NOW, 0.9)).toBe(2 * RETRY_BASE_MS);
-    expect(proactiveDelay({ ...failing, retryAttempt: 4 }, NOW, 0.9)).toBe(8 * RETRY_BASE_MS);
+    expect(proactiveDelay({ ...failing, retryAttempt: 1 }, NOW, 0.9)).toBe(RETRY_FAST_MS[0]);
+    expect(proactiveDelay({ ...failing, retryAttempt: 3 }, NOW, 0.9)).toBe(RETRY_FAST_MS[2]);
+    expect(proactiveDelay({ ...failing, retryAttempt: 50 }, NOW, 0)).toBe(RETRY_BACKOFF_MAX_MS);
   });
 
   it('never exceeds what setTimeout can wait, so a long-lived token cannot cause a reissue loop', () => {

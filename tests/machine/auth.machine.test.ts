@@ -3,8 +3,8 @@ import { initialTransition, transition } from 'xstate';
 import {
   PROACTIVE_MARGIN_MAX_MS,
   REISSUE_TIMEOUT_MS,
-  RETRY_BASE_MS,
-  RETRY_MAX_ATTEMPTS,
+  RETRY_BACKOFF_MAX_MS,
+  RETRY_FAST_MS,
   authMachine,
   usableToken,
 } from '@/machines/auth.machine';
@@ -210,22 +210,26 @@ describe('authenticated', () => {
     expect(types(actions)).toEqual(['xstate.cancel', 'xstate.raise', 'xstate.spawnChild']);
   });
 
-  it(`canRetry stops proactive retries after ${RETRY_MAX_ATTEMPTS} transient failures in a row, but a 401 still reissues`, () => {
+  it('transient failures never stop the proactive retry: after 30 in a row it still reissues, each after a delay of at most 30 s', () => {
     const [signedOut] = initialTransition(authMachine);
     let [snapshot] = transition(authMachine, signedOut, signInA);
-    for (let attempt = 1; attempt <= RETRY_MAX_ATTEMPTS; attempt++) {
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 30; attempt++) {
       [snapshot] = transition(authMachine, snapshot, refreshDue());
       expect(snapshot.value).toBe('refreshing');
-      [snapshot] = transition(authMachine, snapshot, reissueFailed(new Error('502')));
+      const [failed, actions] = transition(authMachine, snapshot, reissueFailed(new Error('502')));
+      snapshot = failed;
+      expect(snapshot.value).toEqual({ authenticated: 'active' });
       expect(snapshot.context.retryAttempt).toBe(attempt);
+      const scheduled = actions.find((action) => action.type === 'xstate.raise');
+      delays.push((scheduled?.params as { delay: number }).delay);
     }
 
-    const [afterDue, dueActions] = transition(authMachine, snapshot, refreshDue());
-    const [afterReject] = transition(authMachine, snapshot, rejectA);
-
-    expect(afterDue.value).toEqual({ authenticated: 'active' });
-    expect(dueActions).toEqual([]);
-    expect(afterReject.value).toBe('refreshing');
+    const [afterDue] = transition(authMachine, snapshot, refreshDue());
+    expect(afterDue.value).toBe('refreshing');
+    expect(delays.slice(0, RETRY_FAST_MS.length)).toEqual([...RETRY_FAST_MS]);
+    expect(Math.min(...delays)).toBeGreaterThan(0);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(RETRY_BACKOFF_MAX_MS);
   });
 });
 
@@ -316,7 +320,7 @@ describe('refreshing', () => {
     });
     expect(usableToken(next)).toBe('token-a');
     expect(types(actions)).toEqual(['xstate.cancel', 'xstate.stopChild', 'xstate.raise']);
-    expect(actions[2]?.params).toMatchObject({ id: REFRESH_DUE_EVENT, delay: RETRY_BASE_MS });
+    expect(actions[2]?.params).toMatchObject({ id: REFRESH_DUE_EVENT, delay: RETRY_FAST_MS[0] });
     expect(types(actions)).not.toContain('signOut');
   });
 

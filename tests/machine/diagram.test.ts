@@ -100,7 +100,7 @@ describe('describeMachine', () => {
       }),
     );
     expect(transitions).toContainEqual(
-      expect.objectContaining({ source: 'authenticated', kind: 'after', guard: 'canRetry' }),
+      expect.objectContaining({ source: 'authenticated', kind: 'after', guard: null }),
     );
     expect(transitions).toContainEqual(
       expect.objectContaining({ source: 'refreshing', target: null, event: 'TOKEN_REJECTED' }),

@@ -1,12 +1,16 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { reissueOnce } from '@/lib/auth/reissue-server';
 import { isSameOriginAuthRequest } from '@/lib/auth/same-origin';
-import { readSession } from '@/lib/auth/session-cookie';
+import { readSession, sessionCookies, withTokens } from '@/lib/auth/session-cookie';
 import { sealTicket } from '@/lib/auth/ticket';
 
 const noStore = { 'cache-control': 'no-store' };
 
-/** Rotates the session's refresh token and hands the browser the new access token plus a sealed ticket. */
+/**
+ * Rotates the session's refresh token, writes the new pair into the session cookie in this same
+ * response (rotation and persistence are one HTTP exchange: a tab closed or a lost `signIn` after
+ * it loses nothing), and hands the browser the new access token plus a sealed ticket.
+ */
 export async function POST(req: NextRequest) {
   if (!isSameOriginAuthRequest(req)) {
     return NextResponse.json({ error: 'FORBIDDEN' }, { status: 403, headers: noStore });
@@ -21,9 +25,14 @@ export async function POST(req: NextRequest) {
     return NextResponse.json({ error: result.code }, { status, headers: noStore });
   }
   const { accessToken, accessTokenExpiresAt, user } = result.tokens;
-  const reissue = await sealTicket(session.sub, result.tokens);
-  return NextResponse.json(
+  const [reissue, cookies] = await Promise.all([
+    sealTicket(session.sub, result.tokens),
+    sessionCookies(req.cookies, withTokens(session, result.tokens)),
+  ]);
+  const response = NextResponse.json(
     { accessToken, accessTokenExpiresAt, user, reissue },
     { headers: noStore },
   );
+  for (const { name, value, options } of cookies) response.cookies.set(name, value, options);
+  return response;
 }
