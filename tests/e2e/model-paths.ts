@@ -26,6 +26,8 @@ import { NOW } from '../machine/fixtures';
 
 /** Long enough that the burst's other 401s reach the machine while the reissue still runs. */
 export const HOLD_MS = 2_000;
+/** Long enough for a click and a burst while the reissue runs, shorter than its timeout. */
+export const LONG_HOLD_MS = 7_000;
 
 export interface Step {
   row: RowKey;
@@ -131,7 +133,7 @@ function stepCost(step: Step, ttlMs: number): number {
 interface Episode {
   start: number;
   end: number;
-  fault: OutcomeFault | 'hold' | 'revokeHold' | 'slow503';
+  fault: OutcomeFault | 'hold' | 'revokeHold' | 'slow503' | 'longHold' | 'revokeLongHold';
   /** Entered by the retry timer right after the previous episode failed. */
   forced: boolean;
 }
@@ -145,12 +147,18 @@ function episodesOf(steps: Step[]): Episode[] | string {
     let end = i + 1;
     while (end < steps.length && steps[end]!.after.matches('refreshing')) end++;
     if (end >= steps.length) return 'ends while reissuing';
-    const joiners = end - i - 1;
-    if (joiners > 0 && step.row !== 'tokenRejected') {
+    const inner = steps.slice(i + 1, end);
+    if (inner.some((s) => row(s.row).kind === 'echo') && step.row !== 'tokenRejected') {
       return 'a 401 during a reissue needs a request already in flight (a burst)';
     }
     const exit = row(steps[end]!.row);
     let fault: Episode['fault'] = exit.kind === 'action' ? 'drop' : (exit.fault ?? 'pass');
+    // Something done by hand while the reissue runs needs the reissue held for longer.
+    if (inner.some((s) => row(s.row).kind === 'action')) {
+      if (fault === 'status503') return 'a reissue held for an action cannot then answer 503';
+      if (fault === 'pass') fault = 'longHold';
+      if (fault === 'revokeFirst') fault = 'revokeLongHold';
+    }
     // A burst's 401s keep arriving for a while; its reissue is held until they all joined, or
     // a late one would start a second reissue after a quick failure.
     if (step.row === 'tokenRejected') {
@@ -194,16 +202,18 @@ export function plan(steps: Step[], ttlMs: number): Plan | string {
     const path = '/auth/reissue';
     const failures = faults.filter(failing).length;
     let rule: FaultRule | null = null;
-    if (final === 'hold' || final === 'revokeHold') {
+    const long = final === 'longHold' || final === 'revokeLongHold';
+    if (long || final === 'hold' || final === 'revokeHold') {
       if (chain.length > 1) return 'a held reissue cannot follow failed ones';
-      rule = { path, mode: 'delay', ms: HOLD_MS, times: 1 };
+      rule = { path, mode: 'delay', ms: long ? LONG_HOLD_MS : HOLD_MS, times: 1 };
     } else if (mode === 'status503') {
       const slow = faults[0] === 'slow503';
       rule = { path, mode: 'status', status: 503, times: failures, ...(slow && { ms: HOLD_MS }) };
     } else if (mode === 'drop') {
       rule = { path, mode: 'drop', times: failures };
     }
-    arms.set(chain[0]!.start, { rule, revoke: final === 'revokeFirst' || final === 'revokeHold' });
+    const revoke = final === 'revokeFirst' || final === 'revokeHold' || final === 'revokeLongHold';
+    arms.set(chain[0]!.start, { rule, revoke });
     first = last + 1;
   }
 

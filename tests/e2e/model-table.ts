@@ -168,6 +168,19 @@ export const ROWS = {
         : [],
     async perform() {},
   },
+  tokenRejectedWhileProactive: {
+    event: 'TOKEN_REJECTED',
+    kind: 'action',
+    real: 'while a proactive reissue runs (held by the proxy): revoke the access token, fire 20 requests',
+    // Only a chart with a proactive child state of `refreshing` has this transition.
+    offer: (s) =>
+      s.matches({ refreshing: 'proactive' } as never) && s.context.accessToken
+        ? [{ type: 'TOKEN_REJECTED', token: s.context.accessToken }]
+        : [],
+    async perform(world) {
+      await ROWS.tokenRejected.perform(world);
+    },
+  },
   reissueDone: {
     event: 'xstate.done.actor.reissue',
     kind: 'outcome',
