@@ -68,16 +68,42 @@ function serializeState(snapshot: Snapshot, event?: TaggedEvent, previous?: Snap
   });
 }
 
+/** Runs `fn` with `Date.now()` at the time the row says its event arrives (a tab that slept). */
+function atRowClock<T>(snapshot: Snapshot, event: TaggedEvent, fn: () => T): T {
+  const clock = (ROWS[event.row] as Row | undefined)?.clock;
+  if (!clock) return fn();
+  const realNow = Date.now;
+  const at = clock(snapshot);
+  Date.now = () => at;
+  try {
+    return fn();
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+/** The real machine, its guards evaluated at each row's clock. */
+const traversed = Object.create(authMachine, {
+  transition: {
+    value: (snapshot: Snapshot, event: TaggedEvent, scope: unknown) =>
+      atRowClock(snapshot, event, () =>
+        (authMachine.transition as (...args: unknown[]) => Snapshot)(snapshot, event, scope),
+      ),
+  },
+}) as typeof authMachine;
+
+function taken(snapshot: Snapshot, event: TaggedEvent): string[] {
+  return atRowClock(snapshot, event, () => takenBy(authMachine, snapshot, event));
+}
+
 /** Offers only events that take a transition: a step that changes nothing cannot be checked. */
 function events(snapshot: Snapshot): TaggedEvent[] {
-  return offeredEvents(snapshot).filter(
-    (event) => takenBy(authMachine, snapshot, event).length > 0,
-  );
+  return offeredEvents(snapshot).filter((event) => taken(snapshot, event).length > 0);
 }
 
 function toStep(before: Snapshot, event: TaggedEvent): Step {
-  const [after] = transition(authMachine, before, event);
-  return { row: event.row, event, before, after, transitions: takenBy(authMachine, before, event) };
+  const [after] = atRowClock(before, event, () => transition(authMachine, before, event));
+  return { row: event.row, event, before, after, transitions: taken(before, event) };
 }
 
 /** Appends what the world does by itself until it rests: a pending reissue ends well, a short retry timer fires. */
@@ -98,7 +124,7 @@ function complete(steps: Step[]): Step[] {
 }
 
 export function generateStepLists(): Step[][] {
-  const paths = getShortestPaths(authMachine, {
+  const paths = getShortestPaths(traversed, {
     events: events as (snapshot: Snapshot) => TaggedEvent[],
     serializeState: serializeState as never,
     stopWhen: (snapshot) =>
@@ -125,6 +151,7 @@ function stepCost(step: Step, ttlMs: number): number {
     return timerWins(step.before) ? proactiveDelay(step.before.context, NOW, 0) : ttlMs * 0.8;
   }
   if (step.row === 'reissueTimeout') return REISSUE_TIMEOUT_MS;
+  if (step.row === 'sleepPastDue' || step.row === 'sleepPastExpiry') return ttlMs;
   if (step.row === 'anotherTabReissued' || step.row === 'signedOutElsewhere') return 4_000;
   if (step.row === 'signIn') return 4_000;
   return 1_000;

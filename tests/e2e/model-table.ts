@@ -38,6 +38,8 @@ export interface Row {
   /** The model events this row can produce in `snapshot`, where the real world can. */
   offer: (snapshot: Snapshot) => AuthEvent[];
   fault?: OutcomeFault;
+  /** The time the machine's guards see when this row's event arrives (a tab that slept). */
+  clock?: (snapshot: Snapshot) => number;
   perform: (world: PathWorld) => Promise<void>;
 }
 
@@ -69,6 +71,13 @@ const free = (snapshot: Snapshot) => !timerWins(snapshot);
 async function click(world: PathWorld, name: string) {
   await world.page.getByRole('button', { name, exact: true }).click({ timeout: 30_000 });
 }
+
+/** With 30 s tokens: the proactive reissue is due after ~22 s, the token expires after 30 s. */
+const SLEEP_PAST_DUE_MS = 25_000;
+const SLEEP_PAST_EXPIRY_MS = 33_000;
+/** A sleep starts from a fresh, healthy token, so it is the wake-up that finds it due. */
+const sleepable = (s: Snapshot) =>
+  s.matches({ authenticated: 'active' } as never) && s.context.error === null;
 
 const SIGN_IN_FORM_TIMEOUT = { timeout: 60_000 };
 
@@ -285,6 +294,26 @@ export const ROWS = {
     async perform(world) {
       await world.context.setOffline(true);
       await world.context.setOffline(false);
+    },
+  },
+  sleepPastDue: {
+    event: 'WAKE',
+    kind: 'action',
+    real: 'the tab sleeps (its JavaScript paused) past the proactive deadline; the heartbeat sees the gap',
+    clock: (s) => (s.context.accessTokenExpiresAt ?? 0) - 20_000,
+    offer: (s) => (sleepable(s) ? [{ type: 'WAKE' } as unknown as AuthEvent] : []),
+    async perform(world) {
+      await world.sleepUntil(world.tokenReceivedAt() + SLEEP_PAST_DUE_MS);
+    },
+  },
+  sleepPastExpiry: {
+    event: 'WAKE',
+    kind: 'action',
+    real: "the tab sleeps (its JavaScript paused) past the token's expiry; the heartbeat sees the gap",
+    clock: (s) => (s.context.accessTokenExpiresAt ?? 0) + 1_000,
+    offer: (s) => (sleepable(s) ? [{ type: 'WAKE' } as unknown as AuthEvent] : []),
+    async perform(world) {
+      await world.sleepUntil(world.tokenReceivedAt() + SLEEP_PAST_EXPIRY_MS);
     },
   },
 } satisfies Record<string, Row>;

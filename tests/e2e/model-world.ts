@@ -27,6 +27,8 @@ export interface PanelEntry {
   token: string;
   /** When the test heard of it (ISO time). */
   at?: string;
+  /** The same, in epoch ms. */
+  receivedAt?: number;
 }
 
 export interface Counters {
@@ -115,7 +117,8 @@ export class PathWorld {
     const page = await context.newPage();
     const world = new PathWorld(shared, context, page, user, postTitle);
     await page.exposeBinding('__panelChanged', (_source, entry: PanelEntry) => {
-      world.log.push({ ...entry, at: new Date().toISOString().slice(11, 23) });
+      const now = new Date();
+      world.log.push({ ...entry, at: now.toISOString().slice(11, 23), receivedAt: now.getTime() });
     });
     await page.addInitScript(observePanel, PANEL_ATTRIBUTES);
     return world;
@@ -159,6 +162,29 @@ export class PathWorld {
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  /** When the tab's current token arrived: the first panel entry that showed it. */
+  tokenReceivedAt(): number {
+    const current = this.log.at(-1)?.token;
+    const first = this.log.find((entry) => entry.token === current);
+    return first?.receivedAt ?? Date.now();
+  }
+
+  /**
+   * The tab sleeps until `epochMs`: its JavaScript is paused (no timer runs, the wall clock
+   * moves on), as when a laptop lid closes; then it resumes and its overdue timers fire.
+   */
+  async sleepUntil(epochMs: number): Promise<void> {
+    const cdp = await this.context.newCDPSession(this.page);
+    await cdp.send('Debugger.enable');
+    await cdp.send('Debugger.pause');
+    // An idle page pauses when its next task starts; a timer gives it one.
+    await this.page.evaluate(() => void setTimeout(() => {}, 0)).catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - Date.now())));
+    await cdp.send('Debugger.resume');
+    await cdp.send('Debugger.disable');
+    await cdp.detach();
   }
 
   async close(): Promise<void> {
