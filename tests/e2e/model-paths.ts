@@ -56,6 +56,19 @@ export interface Plan {
 }
 
 const leaf = (snapshot: Snapshot) => leafStateId(snapshot.value);
+
+/** What the statechart panel shows of a snapshot; a step that changes none of it cannot be checked. */
+function sameView(a: Snapshot, b: Snapshot): boolean {
+  const view = ({ value, context }: Snapshot) =>
+    JSON.stringify([
+      value,
+      context.error?.code,
+      context.retryAttempt,
+      context.reissueCount,
+      context.accessToken,
+    ]);
+  return view(a) === view(b);
+}
 const row = (key: RowKey) => ROWS[key] as Row;
 
 function serializeState(snapshot: Snapshot, event?: TaggedEvent, previous?: Snapshot): string {
@@ -208,6 +221,8 @@ export function plan(steps: Step[], ttlMs: number): Plan | string {
   if (steps[0]?.row !== 'signIn' || steps.slice(1).some((s) => s.row === 'signIn')) {
     return 'a path signs in once, first';
   }
+  const invisible = steps.find((s) => row(s.row).kind !== 'echo' && sameView(s.before, s.after));
+  if (invisible) return `the panel cannot show ${invisible.row} from ${leaf(invisible.before)}`;
   const episodes = episodesOf(steps);
   if (typeof episodes === 'string') return episodes;
 

@@ -178,9 +178,8 @@ export class PathWorld {
   async sleepUntil(epochMs: number): Promise<void> {
     const cdp = await this.context.newCDPSession(this.page);
     await cdp.send('Debugger.enable');
+    // Stops at the next statement the page runs (its timers run every few seconds).
     await cdp.send('Debugger.pause');
-    // An idle page pauses when its next task starts; a timer gives it one.
-    await this.page.evaluate(() => void setTimeout(() => {}, 0)).catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - Date.now())));
     await cdp.send('Debugger.resume');
     await cdp.send('Debugger.disable');
