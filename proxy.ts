@@ -1,12 +1,53 @@
-import type { NextRequest } from 'next/server';
+import { NextResponse, type NextRequest } from 'next/server';
 import { proxySession } from '@/lib/auth/proxy-session';
+import { config as appConfig } from '@/lib/config';
+import { refuseBadAction } from '@/lib/security/action-guard';
+import { newNonce, pageCsp } from '@/lib/security/headers';
 
-export function proxy(req: NextRequest) {
-  return proxySession(req);
+const CSP = 'content-security-policy';
+
+/**
+ * A response that lets the request through must forward this request's headers (the CSP
+ * carrying the nonce); proxySession forwards them only when it rewrote the cookie.
+ */
+function forwardingRequestHeaders(response: NextResponse, req: NextRequest): NextResponse {
+  const passesThrough = response.headers.get('x-middleware-next') === '1';
+  if (!passesThrough || response.headers.has('x-middleware-override-headers')) return response;
+  const forwarded = NextResponse.next({ request: { headers: req.headers } });
+  response.headers.forEach((value, key) => {
+    if (key !== 'set-cookie') forwarded.headers.set(key, value);
+  });
+  for (const cookie of response.headers.getSetCookie())
+    forwarded.headers.append('set-cookie', cookie);
+  return forwarded;
+}
+
+/**
+ * Every page, server action and app route passes here: refuse server actions Next would
+ * answer with a 500, give the page a CSP with a fresh nonce, then run the session check and
+ * server-side reissue.
+ */
+export async function proxy(req: NextRequest) {
+  const refused = refuseBadAction(req);
+  if (refused) return refused;
+
+  const { NODE_ENV, publicBackendUrl } = appConfig();
+  const csp = pageCsp({
+    nonce: newNonce(),
+    dev: NODE_ENV === 'development',
+    connectTo: [new URL(publicBackendUrl).origin],
+    https: req.headers.get('x-forwarded-proto') === 'https',
+  });
+  // Next reads the nonce from the request's CSP header and puts it on its scripts.
+  req.headers.set(CSP, csp);
+  const response = forwardingRequestHeaders(await proxySession(req), req);
+  response.headers.set(CSP, csp);
+  return response;
 }
 
 export const config = {
   // Pages, server actions and app API routes; not next-auth's own routes, the reissue route
-  // (the browser actor owns that flow), static assets or files with an extension.
+  // (the browser actor owns that flow), static assets or files with an extension. Those get
+  // their headers from next.config.ts.
   matcher: ['/((?!api/auth|_next/static|_next/image|favicon\\.ico|.*\\.[a-zA-Z0-9]+$).*)'],
 };

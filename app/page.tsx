@@ -1,4 +1,5 @@
 import { redirect } from 'next/navigation';
+import { withPageAuth } from '@/lib/auth/page-auth';
 import { getSession } from '@/lib/auth/session';
 import { listPosts } from '@/lib/posts';
 import { Avatar } from './_components/avatar';
@@ -7,7 +8,7 @@ import { Posts } from './_components/posts';
 export default async function HomePage() {
   const session = await getSession();
   if (!session) redirect('/signin?callbackUrl=%2F');
-  const posts = await listPosts();
+  const posts = await withPageAuth('/', listPosts);
   return (
     <main className="page">
       <section className="profile" aria-label="Your profile">

@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { BackendConfig } from './config';
 import { openDatabase } from './db';
@@ -56,7 +55,13 @@ export async function buildApp(
   const db = openDatabase(config.dataDir);
   const services = createServices(config, db, keys);
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // `request.ip` (the rate limits' address) comes from X-Forwarded-For only when the peer is
+    // one of these: the Next server forwarding the browser's address.
+    trustProxy: config.trustedProxies,
+  });
   app.addHook('onClose', async () => {
     db.close();
   });
@@ -72,9 +77,6 @@ export async function buildApp(
       allowedHeaders: ['Authorization', 'Content-Type'],
       maxAge: 600,
     });
-    // Only routes that ask for it (login) are limited.
-    await app.register(rateLimit, { global: false });
-
     registerSystemRoutes(app, services);
     registerAuthRoutes(app, services);
     registerUserRoutes(app, services);

@@ -43,7 +43,37 @@ const schema = z.object({
     .pipe(z.array(z.url())),
   JWT_ISSUER: z.string().min(1).default('token-reissue-api'),
   JWT_AUDIENCE: z.string().min(1).default('token-reissue-app'),
+  /** Login attempts per minute from one address for one email. */
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Seconds of the per-address login windows (the limits below are "per minute" at 60). */
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Login attempts per minute from one address, any email. */
+  LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Failed logins per 15 minutes for one email, from all addresses together. */
+  LOGIN_FAILURES_PER_ACCOUNT_PER_15_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(100),
+  /** Sign-ups per minute from one address. */
+  SIGNUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** Counters kept per limit (unlocked and locked ones each); bounds the limiter's memory. */
+  RATE_LIMIT_CAPACITY: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
+  /**
+   * Who may say, in X-Forwarded-For, which address a request comes from: the Next server.
+   * Comma-separated addresses, CIDRs or proxy-addr names (loopback, linklocal, uniquelocal);
+   * `none` trusts nobody.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('loopback')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0 && entry !== 'none'),
+    ),
   /** Dev-only routes for the live demo panel and browser tests. Never enable in production. */
   ENABLE_DEBUG_ROUTES: flag,
 });
@@ -59,6 +89,13 @@ export interface BackendConfig {
   jwtIssuer: string;
   jwtAudience: string;
   loginRateLimitPerMinute: number;
+  loginRateLimitPerAddressPerMinute: number;
+  loginRateLimitWindowSeconds: number;
+  loginFailuresPerAccountPer15Minutes: number;
+  signupRateLimitPerMinute: number;
+  rateLimitCapacity: number;
+  /** Fastify's `trustProxy`: false when nobody is trusted. */
+  trustedProxies: string[] | false;
   enableDebugRoutes: boolean;
 }
 
@@ -85,6 +122,12 @@ export function loadConfig(env: BackendEnv = process.env): BackendConfig {
     jwtIssuer: c.JWT_ISSUER,
     jwtAudience: c.JWT_AUDIENCE,
     loginRateLimitPerMinute: c.LOGIN_RATE_LIMIT_PER_MINUTE,
+    loginRateLimitPerAddressPerMinute: c.LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    loginRateLimitWindowSeconds: c.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+    loginFailuresPerAccountPer15Minutes: c.LOGIN_FAILURES_PER_ACCOUNT_PER_15_MINUTES,
+    signupRateLimitPerMinute: c.SIGNUP_RATE_LIMIT_PER_MINUTE,
+    rateLimitCapacity: c.RATE_LIMIT_CAPACITY,
+    trustedProxies: c.TRUSTED_PROXIES.length > 0 ? c.TRUSTED_PROXIES : false,
     enableDebugRoutes: c.ENABLE_DEBUG_ROUTES,
   };
 }

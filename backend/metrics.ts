@@ -2,7 +2,7 @@ import { Counter, Registry } from 'prom-client';
 
 export const REISSUE_OUTCOMES = ['rotated', 'grace', 'reuse_detected', 'invalid'] as const;
 export const LOGIN_OUTCOMES = ['success', 'invalid_credentials', 'rate_limited'] as const;
-export const SIGNUP_OUTCOMES = ['created', 'email_taken'] as const;
+export const SIGNUP_OUTCOMES = ['created', 'email_taken', 'rate_limited'] as const;
 
 export type ReissueOutcome = (typeof REISSUE_OUTCOMES)[number];
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];

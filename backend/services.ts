@@ -2,6 +2,7 @@ import { createAccessTokens, type AccessTokens } from './access-tokens';
 import type { BackendConfig } from './config';
 import type { Db } from './db';
 import type { ServerKeys } from './keys';
+import { createLoginLimits, type LoginLimits } from './login-limits';
 import { createMetrics, type Metrics } from './metrics';
 import { createPostStore, type PostStore } from './posts';
 import { createRefreshTokens, type RefreshTokens } from './refresh-tokens';
@@ -16,6 +17,7 @@ export interface Services {
   posts: PostStore;
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
+  limits: LoginLimits;
 }
 
 export function createServices(config: BackendConfig, db: Db, keys: ServerKeys): Services {
@@ -27,6 +29,7 @@ export function createServices(config: BackendConfig, db: Db, keys: ServerKeys):
     posts: createPostStore(db),
     accessTokens: createAccessTokens(db, keys, config),
     refreshTokens: createRefreshTokens(db, keys.refreshSecret, config),
+    limits: createLoginLimits(config),
   };
 }
 

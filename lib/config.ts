@@ -19,6 +19,17 @@ const schema = z.object({
   SESSION_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
   /** Upper bound for one call to the API's /auth/reissue from the Next server. */
   BACKEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Redis shared by every app process for reissue coordination; unset: in-process only. */
+  REDIS_URL: z.url().optional(),
+  /** How long a reissue's outcome is handed to later requests presenting the same refresh token. */
+  REISSUE_OUTCOME_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Delay before the one quick retry of a transient reissue failure; 0 retries at once. */
+  REISSUE_QUICK_RETRY_MS: z.coerce.number().int().min(0).max(5_000).default(250),
+  /**
+   * Reverse proxies in front of the Next server that append to X-Forwarded-For; the browser's
+   * address forwarded to the API is that many entries from the right (see client-address.ts).
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type AppConfig = z.infer<typeof schema> & {

@@ -129,6 +129,11 @@ export function renderMermaid(diagram: MachineDiagram): string {
         lines.push(`${indent}state ${id} {`);
         renderStates(state.id, `${indent}  `);
         lines.push(`${indent}}`);
+        const notes = [
+          ...state.entry.map((action) => `entry / ${action}`),
+          ...state.invoke.map((actor) => `invoke ${actor}`),
+        ];
+        if (notes.length > 0) lines.push(`${indent}note right of ${id} : ${notes.join(', ')}`);
         continue;
       }
       lines.push(id === state.key ? `${indent}${id}` : `${indent}state "${state.key}" as ${id}`);

@@ -1,35 +1,33 @@
+/**
+ * The auth statechart: states, events, guards, delays and named side effects, with no
+ * implementation imports. Clock arithmetic lives in `auth.timing.ts`, snapshot readers in
+ * `auth.tokens.ts`; lib/ provides `reissue`, `persistSession`, `signOut` and `reportBreaker`.
+ */
 import { assign, fromPromise, setup } from 'xstate';
-import type { AuthError, ClientSession, ReissueResult } from './auth.types';
+import type { AuthContext, AuthError, AuthEvent, ReissueInput, ReissueResult } from './auth.types';
+import {
+  BREAKER_LIMIT,
+  BREAKER_WINDOW_MS,
+  isDue,
+  isExpiring,
+  isReissueStorm,
+  measureOffset,
+  proactiveDelay as deadlineDelay,
+  recentReissues,
+  type TokenClock,
+} from './auth.timing';
+import { toAuthError } from './auth.tokens';
 
-export interface AuthContext {
-  accessToken: string | null;
-  /** Epoch milliseconds. */
-  accessTokenExpiresAt: number | null;
-  /** When this client received the current token; the proactive margin is a share of its lifetime. */
-  accessTokenReceivedAt: number | null;
-  user: ClientSession['user'] | null;
-  /** Sealed ticket from the last reissue, consumed by `persistSession`. */
-  ticket: string | null;
-  /** The last failure; kept until a reissue succeeds or a new session arrives. */
-  error: AuthError | null;
-  /** Transient failures in a row; picks the next retry's delay (`retryDelay`). */
-  retryAttempt: number;
-  reissueCount: number;
-  coalescedCount: number;
-}
-
-export type AuthEvent =
-  | { type: 'SESSION_UPDATE'; session: ClientSession | null }
-  | { type: 'TOKEN_REJECTED'; token: string }
-  | { type: 'SIGN_OUT' }
-  /** A person asked to try a failed reissue again now. */
-  | { type: 'RETRY' };
-
-export interface ReissueInput {
-  accessToken: string | null;
-}
-
-export const PROACTIVE_MARGIN_MAX_MS = 60_000;
+export type { AuthContext, AuthEvent, ReissueInput } from './auth.types';
+export { shouldWakeBeforeSending, toAuthError, usableToken } from './auth.tokens';
+export {
+  BREAKER_LIMIT,
+  BREAKER_WINDOW_MS,
+  EXPIRY_SAFETY_MARGIN_MAX_MS,
+  MAX_TIMER_DELAY_MS,
+  PROACTIVE_MARGIN_MAX_MS,
+  REISSUE_FLOOR_MS,
+} from './auth.timing';
 export const REISSUE_TIMEOUT_MS = 10_000;
 /**
  * Retries after transient failures. A reissue whose answer was lost may already have rotated
@@ -40,8 +38,6 @@ export const REISSUE_TIMEOUT_MS = 10_000;
 export const RETRY_FAST_MS = [250, 1_000, 2_500, 5_000] as const;
 export const RETRY_BACKOFF_BASE_MS = 10_000;
 export const RETRY_BACKOFF_MAX_MS = 30_000;
-/** setTimeout fires at once for longer delays (a 32-bit overflow), which would reissue in a loop. */
-export const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 const emptySession = {
   accessToken: null,
@@ -49,7 +45,9 @@ const emptySession = {
   accessTokenReceivedAt: null,
   user: null,
   ticket: null,
-} as const;
+  recentReissues: [] as number[],
+  breaker: null,
+};
 
 /**
  * Delay before retry number `attempt` (1-based): the fast steps, then doubling from 10 s up to
@@ -65,24 +63,17 @@ export function retryDelay(attempt: number, random: number): number {
 }
 
 /**
- * Milliseconds from `now` until the proactive reissue: the margin is min(60 s, lifetime / 4),
- * widened by up to 10 % jitter so tabs do not reissue in the same instant. After transient
- * failures it is the retry schedule (`retryDelay`) instead. `random` is in [0, 1).
+ * Milliseconds from `now` until the proactive reissue, on the skew-corrected clock (see
+ * `auth.timing.ts`: margin, jitter, floor). After transient failures it is the retry schedule
+ * (`retryDelay`) instead. `random` is in [0, 1).
  */
 export function proactiveDelay(
-  context: Pick<
-    AuthContext,
-    'accessTokenExpiresAt' | 'accessTokenReceivedAt' | 'error' | 'retryAttempt'
-  >,
+  context: Pick<AuthContext, keyof TokenClock | 'error' | 'retryAttempt'>,
   now: number,
   random: number,
 ): number {
   if (context.error && context.retryAttempt > 0) return retryDelay(context.retryAttempt, random);
-  const expiresAt = context.accessTokenExpiresAt ?? now;
-  const lifetime = Math.max(0, expiresAt - (context.accessTokenReceivedAt ?? now));
-  const margin = Math.min(PROACTIVE_MARGIN_MAX_MS, lifetime / 4);
-  const jitter = margin * 0.1 * random;
-  return Math.min(MAX_TIMER_DELAY_MS, Math.max(0, Math.round(expiresAt - now - margin - jitter)));
+  return deadlineDelay(context, now, random);
 }
 
 export const authMachine = setup({
@@ -100,28 +91,44 @@ export const authMachine = setup({
     persistSession: () => {},
     /** Ends the session on the server and the API; provided by lib/. */
     signOut: () => {},
-    adoptSession: assign(({ event }) => {
+    adoptSession: assign(({ context, event }) => {
       if (event.type !== 'SESSION_UPDATE' || !event.session) return {};
+      const now = Date.now();
       return {
         accessToken: event.session.accessToken,
         accessTokenExpiresAt: event.session.accessTokenExpiresAt,
-        accessTokenReceivedAt: Date.now(),
+        accessTokenReceivedAt: now,
+        clockOffset: measureOffset(event.session.serverNow, now, context.clockOffset),
         user: event.session.user,
         ticket: null,
         error: null,
         retryAttempt: 0,
+        adoptedCount: context.adoptedCount + (event.fromOtherTab ? 1 : 0),
       };
     }),
-    adoptReissued: assign(({ context }, output: ReissueResult) => ({
-      accessToken: output.accessToken,
-      accessTokenExpiresAt: output.accessTokenExpiresAt,
-      accessTokenReceivedAt: Date.now(),
-      user: output.user,
-      ticket: output.reissue,
-      error: null,
-      retryAttempt: 0,
-      reissueCount: context.reissueCount + 1,
+    adoptReissued: assign(({ context }, output: ReissueResult) => {
+      const now = Date.now();
+      return {
+        accessToken: output.accessToken,
+        accessTokenExpiresAt: output.accessTokenExpiresAt,
+        accessTokenReceivedAt: now,
+        clockOffset: measureOffset(output.serverNow, now, context.clockOffset),
+        user: output.user,
+        ticket: output.reissue,
+        error: null,
+        retryAttempt: 0,
+        reissueCount: context.reissueCount + 1,
+        recentReissues: recentReissues(context.recentReissues, now, true),
+      };
+    }),
+    tripBreaker: assign(({ context }) => ({
+      breaker: {
+        reason: `${recentReissues(context.recentReissues, Date.now()).length} reissues within ${BREAKER_WINDOW_MS / 1000} s (limit ${BREAKER_LIMIT}): proactive reissue stopped`,
+        at: Date.now(),
+      },
     })),
+    /** Says why proactive reissue stopped (the browser logs it); provided by lib/. */
+    reportBreaker: () => {},
     recordTransientError: assign(({ context }, error: AuthError) => ({
       error,
       retryAttempt: context.retryAttempt + 1,
@@ -143,6 +150,21 @@ export const authMachine = setup({
     isCurrentToken: ({ context, event }) =>
       event.type === 'TOKEN_REJECTED' && event.token === context.accessToken,
     isRefreshTokenDead: (_, error: AuthError) => error.code === 'SESSION_EXPIRED',
+    /**
+     * The breaker is closed, or a transient failure is being retried (failures do not count
+     * towards the breaker, and retries go on while signed in).
+     */
+    mayReissueProactively: ({ context }) =>
+      context.breaker === null || context.error?.code === 'REISSUE_UNAVAILABLE',
+    isReissueStorm: ({ context }) =>
+      context.breaker === null &&
+      context.error === null &&
+      isReissueStorm(context.recentReissues, Date.now()),
+    /** On the corrected clock the token is (nearly) dead: the next request must wait for a new one. */
+    mustReissueBeforeSending: ({ context }) =>
+      context.breaker === null && isExpiring(context, Date.now()),
+    isProactiveReissueDue: ({ context }) => context.breaker === null && isDue(context, Date.now()),
+    hasTransientError: ({ context }) => context.error?.code === 'REISSUE_UNAVAILABLE',
   },
   delays: {
     refreshDue: ({ context }) => proactiveDelay(context, Date.now(), Math.random()),
@@ -153,9 +175,11 @@ export const authMachine = setup({
   initial: 'signedOut',
   context: {
     ...emptySession,
+    clockOffset: 0,
     error: null,
     retryAttempt: 0,
     reissueCount: 0,
+    adoptedCount: 0,
     coalescedCount: 0,
   },
   on: {
@@ -174,11 +198,21 @@ export const authMachine = setup({
         refreshed: { entry: 'persistSession' },
       },
       after: {
-        refreshDue: { target: 'refreshing' },
+        refreshDue: [
+          { guard: 'isReissueStorm', actions: ['tripBreaker', 'reportBreaker'] },
+          { guard: 'mayReissueProactively', target: 'refreshing.proactive' },
+        ],
       },
       on: {
-        TOKEN_REJECTED: { guard: 'isCurrentToken', target: 'refreshing' },
-        RETRY: { target: 'refreshing' },
+        TOKEN_REJECTED: { guard: 'isCurrentToken', target: 'refreshing.reactive' },
+        RETRY: { target: 'refreshing.reactive' },
+        // Timers may have slept: re-check the token against the corrected clock.
+        WAKE: [
+          { guard: 'mustReissueBeforeSending', target: 'refreshing.reactive' },
+          { guard: 'isProactiveReissueDue', target: 'refreshing.proactive' },
+          { guard: 'hasTransientError', target: 'refreshing.reactive' },
+          { target: 'authenticated', reenter: true },
+        ],
         SESSION_UPDATE: [
           { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
           {
@@ -191,6 +225,17 @@ export const authMachine = setup({
       },
     },
     refreshing: {
+      initial: 'reactive',
+      states: {
+        /** Started by the timer: requests keep the current token until it is nearly expired. */
+        proactive: {
+          on: { TOKEN_REJECTED: { guard: 'isCurrentToken', target: 'reactive' } },
+        },
+        /** The token was rejected or is expiring: requests wait for the new one. */
+        reactive: {
+          on: { TOKEN_REJECTED: { actions: 'countCoalesced' } },
+        },
+      },
       invoke: {
         id: 'reissue',
         src: 'reissue',
@@ -224,7 +269,6 @@ export const authMachine = setup({
         },
       },
       on: {
-        TOKEN_REJECTED: { actions: 'countCoalesced' },
         SESSION_UPDATE: { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
       },
     },
@@ -238,25 +282,3 @@ export const authMachine = setup({
     },
   },
 });
-
-/** The token a request may carry now: only while authenticated, never while refreshing or expired. */
-export function usableToken(snapshot: {
-  matches: (state: 'authenticated') => boolean;
-  context: AuthContext;
-}): string | null {
-  return snapshot.matches('authenticated') ? snapshot.context.accessToken : null;
-}
-
-/** Errors from the `reissue` actor carry a `code`; anything else is treated as transient. */
-export function toAuthError(error: unknown): AuthError {
-  const fields =
-    typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
-  const message =
-    error instanceof Error
-      ? error.message
-      : typeof fields.message === 'string'
-        ? fields.message
-        : String(error);
-  const code = fields.code;
-  return code === 'SESSION_EXPIRED' ? { code, message } : { code: 'REISSUE_UNAVAILABLE', message };
-}

@@ -2,27 +2,37 @@
 
 import { useSession } from 'next-auth/react';
 import { useEffect } from 'react';
-import { getAuthActor } from '@/lib/auth/actor';
-import { setApiBaseUrl } from '@/lib/http/client';
+import {
+  configureApiBaseUrl,
+  isAuthRuntimeRequested,
+  loadAuthRuntime,
+} from '@/lib/auth/load-runtime';
 
 /**
  * Feeds next-auth's session into the tab's auth actor: first load, sign-in, and another tab's
  * change (next-auth broadcasts those through storage events) all arrive as SESSION_UPDATE.
+ * A signed-out tab that never had a session loads no actor at all.
  */
 export function AuthBridge({ apiBaseUrl }: { apiBaseUrl: string }) {
   const { data, status } = useSession();
-  setApiBaseUrl(apiBaseUrl);
+  configureApiBaseUrl(apiBaseUrl);
 
   const accessToken = data?.accessToken;
   useEffect(() => {
     if (status === 'loading') return;
-    getAuthActor().send({
-      type: 'SESSION_UPDATE',
-      session:
-        data && accessToken
-          ? { accessToken, accessTokenExpiresAt: data.accessTokenExpiresAt, user: data.user }
-          : null,
-    });
+    const session =
+      data && accessToken
+        ? {
+            accessToken,
+            accessTokenExpiresAt: data.accessTokenExpiresAt,
+            user: data.user,
+            serverNow: data.serverNow,
+          }
+        : null;
+    if (!session && !isAuthRuntimeRequested()) return;
+    void loadAuthRuntime().then(({ getAuthActor }) =>
+      getAuthActor().send({ type: 'SESSION_UPDATE', session }),
+    );
     // The token identifies the session; other fields change only with it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [status, accessToken]);

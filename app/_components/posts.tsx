@@ -1,10 +1,9 @@
 'use client';
 
 import { useActionState, useState } from 'react';
-import { getAuthActor } from '@/lib/auth/actor';
 import { isAuthRequestError } from '@/lib/auth/errors';
-import { clientAuth } from '@/lib/http/client';
-import { postListSchema, type Post } from '@/lib/validations/post';
+import { loadAuthRuntime } from '@/lib/auth/load-runtime';
+import type { Post } from '@/lib/validations/post';
 import { createPostAction, type CreatePostState } from '../actions';
 
 function describe(error: unknown): string {
@@ -29,7 +28,7 @@ export function Posts({ initialPosts }: { initialPosts: Post[] }) {
         setDraft({ title: '', body: '' });
       } else if (result.code === 'SESSION_EXPIRED') {
         // The server found the refresh token dead; let the tab's actor confirm and show the dialog.
-        const actor = getAuthActor();
+        const actor = (await loadAuthRuntime()).getAuthActor();
         const token = actor.getSnapshot().context.accessToken;
         if (token) actor.send({ type: 'TOKEN_REJECTED', token });
       }
@@ -42,6 +41,7 @@ export function Posts({ initialPosts }: { initialPosts: Post[] }) {
     setError(undefined);
     setReloading(true);
     try {
+      const { clientAuth, postListSchema } = await loadAuthRuntime();
       const { data } = await clientAuth.get('/posts');
       setPosts(postListSchema.parse(data).posts);
     } catch (e) {
@@ -55,6 +55,7 @@ export function Posts({ initialPosts }: { initialPosts: Post[] }) {
     setError(undefined);
     setDeleting((current) => new Set(current).add(id));
     try {
+      const { clientAuth } = await loadAuthRuntime();
       await clientAuth.delete(`/posts/${encodeURIComponent(id)}`);
       setPosts((current) => current.filter((p) => p.id !== id));
     } catch (e) {

@@ -1,16 +1,18 @@
 'use client';
 
-import { useIsClient } from '@/lib/ui/use-is-client';
-import { ReissueNotice } from './reissue-notice';
-import { SessionExpiredDialog } from './session-expired-dialog';
+import { useSession } from 'next-auth/react';
+import dynamic from 'next/dynamic';
+import { isAuthRuntimeRequested } from '@/lib/auth/load-runtime';
 
-/** What the tab's auth actor has to tell the person: a failed renewal, an ended session. Browser-only. */
+// The alerts read the auth actor; loading them on demand keeps xstate out of signed-out pages.
+const LiveSessionAlerts = dynamic(
+  () => import('./live-session-alerts').then((module) => module.LiveSessionAlerts),
+  { ssr: false },
+);
+
+/** Browser-only, and only in a tab that is or was signed in (an ended session still shows its dialog). */
 export function SessionAlerts() {
-  if (!useIsClient()) return null;
-  return (
-    <div className="session-alerts" data-testid="session-alerts">
-      <ReissueNotice />
-      <SessionExpiredDialog />
-    </div>
-  );
+  const { status } = useSession();
+  if (status !== 'authenticated' && !isAuthRuntimeRequested()) return null;
+  return <LiveSessionAlerts />;
 }

@@ -4,7 +4,7 @@ import { useSession } from 'next-auth/react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { getAuthActor } from '@/lib/auth/actor';
+import { loadAuthRuntime } from '@/lib/auth/load-runtime';
 import { Avatar } from './avatar';
 
 export function SiteHeader() {
@@ -23,7 +23,7 @@ export function SiteHeader() {
 
   function signOut() {
     setSigningOut(true);
-    getAuthActor().send({ type: 'SIGN_OUT' });
+    void loadAuthRuntime().then(({ getAuthActor }) => getAuthActor().send({ type: 'SIGN_OUT' }));
   }
 
   const current = (href: string) => (pathname === href ? 'page' : undefined);

@@ -1,11 +1,12 @@
 'use server';
 
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { backend, type BackendFailure } from '@/lib/auth/backend';
+import { clientAddress } from '@/lib/auth/client-address';
 import { safeReturnUrl } from '@/lib/auth/return-url';
-import { sessionCookies, sessionFromTokens } from '@/lib/auth/session-cookie';
+import { newSessionId, sessionCookies, sessionFromTokens } from '@/lib/auth/session-cookie';
 import { SIGN_IN_ERRORS } from '@/lib/auth/sign-in-errors';
 import { signUpSchema, type TokenPair } from '@/lib/validations/auth';
 
@@ -17,15 +18,19 @@ export interface AuthFormState {
 
 async function startSession(tokens: TokenPair) {
   const jar = await cookies();
-  for (const { name, value, options } of await sessionCookies(jar, sessionFromTokens(tokens))) {
+  const session = sessionFromTokens(tokens, newSessionId());
+  for (const { name, value, options } of await sessionCookies(jar, session)) {
     jar.set(name, value, options);
   }
+}
+
+async function caller() {
+  return { clientAddress: clientAddress(await headers()) };
 }
 
 function failureCode(failure: BackendFailure): string {
   if (failure.kind === 'unavailable') return SIGN_IN_ERRORS.unavailable;
   if (failure.status === 429) return SIGN_IN_ERRORS.rateLimited;
-  if (failure.status === 409) return SIGN_IN_ERRORS.emailTaken;
   return SIGN_IN_ERRORS.credentials;
 }
 
@@ -48,13 +53,19 @@ export async function signInWithPassword(_: AuthFormState, form: FormData): Prom
     const errors = z.flattenError(input.error).fieldErrors;
     return { values, fieldErrors: { email: errors.email?.[0], password: errors.password?.[0] } };
   }
-  const result = await backend.login(input.data.email, input.data.password);
+  const result = await backend.login(input.data.email, input.data.password, await caller());
   if (!result.ok) return { values, error: failureCode(result.failure) };
   await startSession(result.value);
   redirect(safeReturnUrl(form.get('callbackUrl')));
 }
 
-/** Creates the account on the API and signs the new user in. */
+/**
+ * Asks the API to create the account, then sends the visitor to sign in, whether the email was
+ * new or already had an account: the browser sees the same answer either way, so sign-up
+ * cannot tell anyone which emails are registered. (The follow-up a production app adds is an
+ * email to the address: a welcome for a new account, a "someone tried to sign up" notice for an
+ * existing one.) Validation and the rate limit do not depend on the email existing.
+ */
 export async function signUp(_: AuthFormState, form: FormData): Promise<AuthFormState> {
   const raw = {
     email: form.get('email'),
@@ -74,8 +85,15 @@ export async function signUp(_: AuthFormState, form: FormData): Promise<AuthForm
       },
     };
   }
-  const result = await backend.signUp(input.data);
-  if (!result.ok) return { values, error: failureCode(result.failure) };
-  await startSession(result.value);
-  redirect(safeReturnUrl(form.get('callbackUrl')));
+  const result = await backend.signUp(input.data, await caller());
+  const emailTaken =
+    !result.ok && result.failure.kind === 'rejected' && result.failure.status === 409;
+  if (!result.ok && !emailTaken) return { values, error: failureCode(result.failure) };
+  // The new account's first token pair is not used: the visitor signs in like everyone else.
+  if (result.ok) void backend.logout(result.value.refreshToken);
+  const signIn = new URLSearchParams({
+    reason: 'signedUp',
+    callbackUrl: safeReturnUrl(form.get('callbackUrl')),
+  });
+  redirect(`/signin?${signIn}`);
 }

@@ -9,6 +9,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 const NOTICES: Record<string, string> = {
   expired: 'Your session ended. Sign in again to continue.',
   signedOut: 'You are signed out.',
+  signedUp: 'Thanks. Sign in with your email and the password you chose.',
 };
 
 export default async function SignInPage({

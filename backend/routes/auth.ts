@@ -1,21 +1,20 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ApiError, invalidGrant } from '../errors';
+import { normaliseEmail } from '../login-limits';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../passwords';
 import { tokenResponse, type Services } from '../services';
 import { loginBody, parse, refreshTokenBody, signupBody } from '../validation';
 
-/** Login attempts are limited per client address and email, before the body is validated. */
-function loginRateLimitKey(request: FastifyRequest): string {
-  const body = request.body as { email?: unknown } | undefined;
-  const email =
-    typeof body?.email === 'string' ? body.email.trim().toLowerCase().slice(0, 254) : '';
-  return `${request.ip}|${email}`;
-}
-
 export function registerAuthRoutes(app: FastifyInstance, services: Services): void {
-  const { users, refreshTokens, metrics, config } = services;
+  const { users, refreshTokens, metrics, limits } = services;
 
   app.post('/auth/signup', async (request, reply) => {
+    try {
+      limits.checkSignup(request.ip);
+    } catch (error) {
+      metrics.signups.inc({ outcome: 'rate_limited' });
+      throw error;
+    }
     const input = parse(signupBody, request.body);
     const user = users.insert({
       email: input.email,
@@ -31,42 +30,31 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services): vo
     return reply.code(201).header('cache-control', 'no-store').send(body);
   });
 
-  app.post(
-    '/auth/login',
-    {
-      config: {
-        rateLimit: {
-          max: config.loginRateLimitPerMinute,
-          timeWindow: 60_000,
-          hook: 'preHandler',
-          keyGenerator: loginRateLimitKey,
-          errorResponseBuilder: (_request, context) => {
-            metrics.logins.inc({ outcome: 'rate_limited' });
-            return new ApiError(
-              context.statusCode,
-              'too_many_requests',
-              `Too many sign-in attempts. Try again in ${context.after}.`,
-            );
-          },
-        },
-      },
-    },
-    async (request, reply) => {
-      const input = parse(loginBody, request.body);
-      const user = users.findByEmail(input.email);
-      const passwordMatches = await verifyPassword(
-        input.password,
-        user?.passwordHash ?? (await decoyPasswordHash()),
-      );
-      if (!user || !passwordMatches) {
-        metrics.logins.inc({ outcome: 'invalid_credentials' });
-        throw new ApiError(401, 'invalid_credentials');
-      }
-      metrics.logins.inc({ outcome: 'success' });
-      const body = await tokenResponse(services, user, refreshTokens.startFamily(user.id));
-      return reply.header('cache-control', 'no-store').send(body);
-    },
-  );
+  app.post('/auth/login', async (request, reply) => {
+    // Counted before the body is validated: malformed attempts cost the attacker a try too.
+    const email = normaliseEmail((request.body as { email?: unknown } | undefined)?.email);
+    try {
+      limits.checkLogin(request.ip, email);
+    } catch (error) {
+      metrics.logins.inc({ outcome: 'rate_limited' });
+      throw error;
+    }
+    const input = parse(loginBody, request.body);
+    const user = users.findByEmail(input.email);
+    const passwordMatches = await verifyPassword(
+      input.password,
+      user?.passwordHash ?? (await decoyPasswordHash()),
+    );
+    if (!user || !passwordMatches) {
+      limits.recordFailure(request.ip, email);
+      metrics.logins.inc({ outcome: 'invalid_credentials' });
+      throw new ApiError(401, 'invalid_credentials');
+    }
+    limits.recordSuccess(request.ip, email);
+    metrics.logins.inc({ outcome: 'success' });
+    const body = await tokenResponse(services, user, refreshTokens.startFamily(user.id));
+    return reply.header('cache-control', 'no-store').send(body);
+  });
 
   app.post('/auth/reissue', async (request, reply) => {
     const { refreshToken } = parse(refreshTokenBody, request.body);

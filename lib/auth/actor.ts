@@ -4,6 +4,8 @@ import { authMachine } from '@/machines/auth.machine';
 import { inspectObserver } from './inspector';
 import { persistSession } from './persist-session';
 import { requestReissue } from './reissue-client';
+import { connectTabs } from './tab-sync';
+import { watchWakeUps } from './wake';
 
 export type AuthActor = Actor<typeof authMachine>;
 
@@ -19,19 +21,28 @@ export const browserAuthMachine = authMachine.provide({
     signOut: () => {
       void signOut({ redirect: false });
     },
+    reportBreaker: ({ context }) => {
+      console.warn(`[auth] ${context.breaker?.reason ?? 'proactive reissue stopped'}`);
+    },
   },
 });
 
 let actor: AuthActor | undefined;
 
-/** One actor per tab, shared by every axios instance; created on first use, never on the server. */
+/**
+ * One actor per tab, shared by every axios instance; created on first use, never on the server.
+ * It hears the other tabs (`tab-sync`) and re-checks its token on wake-ups (`wake`) for the tab's lifetime.
+ */
 export function getAuthActor(): AuthActor {
   if (typeof window === 'undefined') {
     throw new Error('getAuthActor() is browser-only; on the server use lib/http/server.ts');
   }
   if (!actor) {
-    actor = createActor(browserAuthMachine, { inspect: inspectObserver() });
-    actor.start();
+    const created = createActor(browserAuthMachine, { inspect: inspectObserver() });
+    created.start();
+    connectTabs(created);
+    watchWakeUps(() => created.send({ type: 'WAKE' }));
+    actor = created;
   }
   return actor;
 }

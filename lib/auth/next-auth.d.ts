@@ -6,11 +6,15 @@ declare module 'next-auth' {
     accessToken: string;
     accessTokenExpiresAt: number;
     user: SessionUser;
+    /** The server's clock when it produced this session; the browser corrects its clock with it. */
+    serverNow: number;
   }
 
   /** What `authorize()` returns: the user plus the API's token pair. */
   interface User {
     id: string;
+    /** The session id the cookie will carry: new for a password sign-in, kept for a reissue. */
+    sid: string;
     user: SessionUser;
     accessToken: string;
     accessTokenExpiresAt: number;
@@ -23,6 +27,8 @@ declare module 'next-auth/jwt' {
   /** The encrypted session cookie's content. Only the Next server can read it. */
   interface JWT {
     sub?: string;
+    /** Set at sign-in, kept across reissues; reissue tickets are bound to it. */
+    sid: string;
     user: SessionUser;
     accessToken: string;
     accessTokenExpiresAt: number;

@@ -5,27 +5,39 @@ import { cookies } from 'next/headers';
 import { authSecret, config } from '@/lib/config';
 import { credentialsSchema, type TokenPair } from '@/lib/validations/auth';
 import { backend } from './backend';
+import { clientAddress } from './client-address';
 import { wasRotated } from './reissue-server';
-import { readSession, SESSION_MAX_AGE_SECONDS, sessionFromTokens } from './session-cookie';
+import {
+  isSession,
+  newSessionId,
+  readSession,
+  SESSION_MAX_AGE_SECONDS,
+  sessionFromTokens,
+} from './session-cookie';
 import { SIGN_IN_ERRORS } from './sign-in-errors';
 import { openTicket } from './ticket';
+import { usedTicketStore } from './used-tickets';
 
-function toUser(tokens: TokenPair): User {
-  return { id: tokens.user.id, ...tokens };
+function toUser(tokens: TokenPair, sid: string): User {
+  return { id: tokens.user.id, sid, ...tokens };
 }
 
 /**
  * Accepts exactly two shapes: email + password (checked by the API), or a sealed reissue
- * ticket whose subject matches the session cookie already on this request. Anything else,
- * including extra fields such as `accessToken` or `user`, is refused.
+ * ticket sealed for the session cookie already on this request (same subject and session id),
+ * presented for the first time. Anything else, including extra fields such as `accessToken`
+ * or `user`, is refused.
  */
-async function authorize(credentials: Record<string, string> | undefined): Promise<User | null> {
+async function authorize(
+  credentials: Record<string, string> | undefined,
+  req: { headers?: Record<string, unknown> },
+): Promise<User | null> {
   const input = credentialsSchema.safeParse(credentials ?? {});
   if (!input.success) return null;
 
   if ('reissue' in input.data) {
     const current = await readSession(await cookies());
-    const ticket = await openTicket(input.data.reissue, current?.sub);
+    const ticket = await openTicket(input.data.reissue, current);
     if (!ticket.ok) {
       console.warn(`[auth] reissue ticket refused: ${ticket.reason}`);
       return null;
@@ -40,11 +52,17 @@ async function authorize(credentials: Record<string, string> | undefined): Promi
       console.warn('[auth] reissue ticket refused: older than the session cookie');
       return null;
     }
-    return toUser(ticket.tokens);
+    if (!(await usedTicketStore().claim(ticket.id, ticket.expiresAt))) {
+      console.warn('[auth] reissue ticket refused: replayed');
+      return null;
+    }
+    return toUser(ticket.tokens, current!.sid);
   }
 
-  const result = await backend.login(input.data.email, input.data.password);
-  if (result.ok) return toUser(result.value);
+  const result = await backend.login(input.data.email, input.data.password, {
+    clientAddress: clientAddress(req.headers ?? {}),
+  });
+  if (result.ok) return toUser(result.value, newSessionId());
   if (result.failure.kind === 'rejected' && result.failure.status === 429) {
     throw new Error(SIGN_IN_ERRORS.rateLimited);
   }
@@ -55,6 +73,12 @@ async function authorize(credentials: Record<string, string> | undefined): Promi
 class SessionLifetimeEnded extends Error {
   constructor() {
     super('The session outlived its refresh token');
+  }
+}
+
+class SessionMalformed extends Error {
+  constructor() {
+    super('The session cookie lacks a field');
   }
 }
 
@@ -77,8 +101,10 @@ export function authOptions(): AuthOptions {
     callbacks: {
       // `user` is set only on sign-in; `update()` from the browser never reaches the tokens.
       jwt({ token, user }) {
-        if (user) return sessionFromTokens(user);
-        // Absolute lifetime: throwing here makes next-auth clear the cookie.
+        if (user) return sessionFromTokens(user, user.sid);
+        // Throwing here makes next-auth clear the cookie: a cookie that decrypts but lacks a
+        // field is no session, and no session outlives its refresh token family.
+        if (!isSession(token)) throw new SessionMalformed();
         if (Date.now() >= token.refreshTokenExpiresAt) throw new SessionLifetimeEnded();
         return token;
       },
@@ -88,6 +114,7 @@ export function authOptions(): AuthOptions {
           user: token.user,
           accessToken: token.accessToken,
           accessTokenExpiresAt: token.accessTokenExpiresAt,
+          serverNow: Date.now(),
         };
       },
     },

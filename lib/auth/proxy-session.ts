@@ -37,7 +37,13 @@ export async function proxySession(req: NextRequest): Promise<NextResponse> {
   const session = await readSession(req.cookies);
   if (!session) {
     const mustSignIn = !isApi(req) && !PUBLIC_PAGES.has(req.nextUrl.pathname);
-    return mustSignIn ? NextResponse.redirect(signInUrl(req)) : NextResponse.next();
+    // A cookie that does not decrypt or lacks a field is no session: clear it.
+    const cleared = clearedSessionCookies(req.cookies);
+    for (const { name } of cleared) req.cookies.delete(name);
+    const response = mustSignIn
+      ? NextResponse.redirect(signInUrl(req))
+      : NextResponse.next({ request: { headers: req.headers } });
+    return applyCookies(response, cleared);
   }
 
   const marginMs = config().SESSION_REFRESH_MARGIN_SECONDS * 1000;
@@ -71,9 +77,38 @@ export async function proxySession(req: NextRequest): Promise<NextResponse> {
     return applyCookies(NextResponse.redirect(url), cleared);
   }
 
-  // Transient (or a POST): let the request through; serverAuth reports the typed error if it matters.
   if (result.code === 'REISSUE_UNAVAILABLE') {
     console.warn(`[auth] proxy reissue unavailable: ${result.reason}`);
+    // A page or API GET would only replay the dead access token: answer 503 with a retry now.
+    if (req.method === 'GET') {
+      return isApi(req)
+        ? NextResponse.json(
+            { error: 'REISSUE_UNAVAILABLE' },
+            { status: 503, headers: { 'retry-after': '2', 'cache-control': 'no-store' } },
+          )
+        : unavailablePage();
+    }
   }
+  // A POST: let it through; the server action reports the typed error and keeps its input.
   return NextResponse.next();
+}
+
+/**
+ * 503 for a page whose session could not be renewed right now: a plain page that retries by
+ * itself after a few seconds and offers a link to retry at once. The session is kept.
+ */
+function unavailablePage(): NextResponse {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="5"><title>Try again in a moment</title></head>
+<body><main><h1>Could not renew your session right now</h1>
+<p>You are still signed in. This page retries by itself in a few seconds.</p>
+<p><a href="">Retry now</a></p></main></body></html>`;
+  return new NextResponse(html, {
+    status: 503,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'retry-after': '5',
+      'cache-control': 'no-store',
+    },
+  });
 }

@@ -107,7 +107,9 @@ async function sessionFromAnotherTab(
     const parsed = clientSessionSchema.safeParse(await response.json());
     if (!parsed.success) return null;
     const session = parsed.data;
-    const fresh = session.accessTokenExpiresAt - Date.now() > FRESH_TOKEN_MIN_MS;
+    // Against the server's clock: the browser's may be hours off.
+    const fresh =
+      session.accessTokenExpiresAt - (session.serverNow ?? Date.now()) > FRESH_TOKEN_MIN_MS;
     return session.accessToken !== input.accessToken && fresh ? session : null;
   } catch {
     // No answer is no evidence; the reissue itself decides (and fails fast if aborted).

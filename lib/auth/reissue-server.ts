@@ -1,13 +1,13 @@
 import 'server-only';
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { backend, type ReissueOutcome } from './backend';
+import { backend } from './backend';
+import { tokenHash as hash } from './coordinator/in-process';
+import { serverCoordinator } from './coordinator/server';
+import type { ReissueCall, ServerReissueResult } from './coordinator/types';
 
-/** The adapter's outcome, already in the machine's two failure kinds. */
-export type ServerReissueResult = ReissueOutcome;
+export type { ServerReissueResult } from './coordinator/types';
 
 interface ReissueMemory {
-  inFlight: LRUCache<string, Promise<ServerReissueResult>>;
   rejected: LRUCache<string, true>;
   /** Refresh tokens this process has rotated, for as long as a reissue ticket lives. */
   rotated: LRUCache<string, true>;
@@ -23,36 +23,25 @@ const MEMORY = Symbol.for('token-reissue.server-reissue-memory');
 function memory(): ReissueMemory {
   const holder = globalThis as typeof globalThis & { [MEMORY]?: ReissueMemory };
   holder[MEMORY] ??= {
-    inFlight: new LRUCache({ max: 1_000, ttl: 5_000 }),
     rejected: new LRUCache({ max: 1_000, ttl: 15 * 60_000 }),
     rotated: new LRUCache({ max: 10_000, ttl: 60_000 }),
   };
   return holder[MEMORY];
 }
 
-function hash(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
+/** The API call the coordinator makes: whichever adapter is selected, already in the shared vocabulary. */
+const callApi: ReissueCall = (refreshToken) => backend.reissue(refreshToken);
 
 /**
- * Single flight per refresh token within this process: concurrent requests carrying the same
- * (possibly just rotated) refresh token share one call to the API, and requests that arrive
- * shortly after reuse its result instead of replaying the rotated token. Bounded in size and
- * time; across processes the API's reuse grace window does the same job.
+ * Reissues through the process's coordinator: requests presenting the same (possibly just
+ * rotated) refresh token share one API call and its outcome, in this process and, with
+ * `REDIS_URL`, across every process. Used by the reissue route, the proxy and `serverAuth`.
  */
 export function reissueOnce(refreshToken: string): Promise<ServerReissueResult> {
-  const { inFlight } = memory();
-  const key = hash(refreshToken);
-  let pending = inFlight.get(key);
-  if (!pending) {
-    pending = backend.reissue(refreshToken);
-    inFlight.set(key, pending);
-    // Transient failures are not worth remembering: the next request may succeed.
-    void pending.then((result) => {
-      if (!result.ok && result.code === 'REISSUE_UNAVAILABLE') inFlight.delete(key);
-      if (result.ok) memory().rotated.set(key, true);
-    });
-  }
+  const pending = serverCoordinator(callApi).reissue(refreshToken);
+  void pending.then((result) => {
+    if (result.ok) memory().rotated.set(hash(refreshToken), true);
+  });
   return pending;
 }
 

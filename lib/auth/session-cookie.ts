@@ -1,7 +1,8 @@
 import 'server-only';
+import { randomBytes } from 'node:crypto';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import { authSecret, config } from '@/lib/config';
-import type { TokenPair } from '@/lib/validations/auth';
+import { sessionTokenSchema, type TokenPair } from '@/lib/validations/auth';
 
 /** Cookie lifetime; the session's real end is the refresh token's family expiry, checked in `jwt`. */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
@@ -42,23 +43,38 @@ function sessionChunks(jar: CookieJar): { name: string; value: string }[] {
     .sort((a, b) => index(a.name) - index(b.name));
 }
 
-/** The decoded session JWT, or null when there is none or it does not decrypt. */
+/** True when `value` (a decoded JWT) has every field a session needs. */
+export function isSession(value: unknown): value is JWT {
+  return sessionTokenSchema.safeParse(value).success;
+}
+
+/**
+ * The decoded session JWT, or null when there is none, it does not decrypt, or it lacks a
+ * field: callers treat all three as "no session" (and clear the cookie when one is present).
+ */
 export async function readSession(jar: CookieJar): Promise<JWT | null> {
   const raw = sessionChunks(jar)
     .map((c) => c.value)
     .join('');
   if (!raw) return null;
   try {
-    return await decode({ token: raw, secret: authSecret() });
+    const decoded = await decode({ token: raw, secret: authSecret() });
+    return isSession(decoded) ? decoded : null;
   } catch {
     return null;
   }
 }
 
-/** The session cookie's content for a token pair from the API. */
-export function sessionFromTokens(tokens: TokenPair): JWT {
+/** A fresh session id, made once per sign-in. */
+export function newSessionId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** The session cookie's content for a token pair from the API, in session `sid`. */
+export function sessionFromTokens(tokens: TokenPair, sid: string): JWT {
   return {
     sub: tokens.user.id,
+    sid,
     user: tokens.user,
     accessToken: tokens.accessToken,
     accessTokenExpiresAt: tokens.accessTokenExpiresAt,
@@ -67,9 +83,9 @@ export function sessionFromTokens(tokens: TokenPair): JWT {
   };
 }
 
-/** The session JWT after a reissue: same subject and claims, new token pair. */
+/** The session JWT after a reissue: same subject, session id and claims, new token pair. */
 export function withTokens(session: JWT, tokens: TokenPair): JWT {
-  return { ...session, ...sessionFromTokens(tokens) };
+  return { ...session, ...sessionFromTokens(tokens, session.sid) };
 }
 
 function cookieOptions(maxAge: number): SetCookie['options'] {

@@ -3,5 +3,4 @@ export const SIGN_IN_ERRORS = {
   credentials: 'CredentialsSignin',
   rateLimited: 'RateLimited',
   unavailable: 'ApiUnavailable',
-  emailTaken: 'EmailTaken',
 } as const;

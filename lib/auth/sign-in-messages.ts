@@ -7,8 +7,6 @@ export function signInErrorMessage(code: string | null | undefined): string {
       return 'Too many attempts. Wait a minute, then try again.';
     case SIGN_IN_ERRORS.unavailable:
       return 'The service is not reachable right now. Try again in a moment.';
-    case SIGN_IN_ERRORS.emailTaken:
-      return 'An account with this email already exists. Sign in instead.';
     default:
       return 'That email and password do not match an account.';
   }

@@ -1,6 +1,11 @@
 import { waitFor, type Actor, type SnapshotFrom } from 'xstate';
 import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '@/lib/auth/errors';
-import { authMachine, REISSUE_TIMEOUT_MS, usableToken } from '@/machines/auth.machine';
+import {
+  authMachine,
+  REISSUE_TIMEOUT_MS,
+  shouldWakeBeforeSending,
+  usableToken,
+} from '@/machines/auth.machine';
 import type { TokenSource } from './auth-interceptors';
 
 export type AuthMachineActor = Actor<typeof authMachine>;
@@ -17,6 +22,10 @@ export interface ActorTokenSourceOptions {
 /**
  * Tokens from the auth actor. Pass a function to resolve the actor at request time (the browser's
  * `getAuthActor`), so that importing an instance on the server creates no actor.
+ *
+ * Cheap on purpose: a request with a good token reads the snapshot synchronously (`peek`), and a
+ * 401 that finds a reissue in flight joins it without sending the machine anything; only the
+ * first 401 for the current token is an event (one macrostep for the whole burst).
  */
 export function actorTokenSource(
   actor: AuthMachineActor | (() => AuthMachineActor),
@@ -26,8 +35,7 @@ export function actorTokenSource(
 
   /**
    * One wait per reissue, keyed by its invoked actor and shared by every request: a waitFor per
-   * request would be notified of every snapshot (each coalesced TOKEN_REJECTED makes one), which
-   * is quadratic in the number of waiting requests.
+   * request would be notified of every snapshot, which is quadratic in the number of waiters.
    */
   const waits = new WeakMap<object, Promise<AuthSnapshot>>();
 
@@ -47,26 +55,48 @@ export function actorTokenSource(
     return wait;
   }
 
+  function tokenOf(snapshot: AuthSnapshot): string {
+    const token = usableToken(snapshot);
+    if (token) return token;
+    throw snapshot.matches('expired') ? new SessionExpiredError() : new NotSignedInError();
+  }
+
   return {
     isRenewing: () => resolve().getSnapshot().matches('refreshing'),
 
-    async acquire() {
-      const snapshot = await settled(resolve());
-      const token = usableToken(snapshot);
-      if (token) return token;
-      throw snapshot.matches('expired') ? new SessionExpiredError() : new NotSignedInError();
+    peek() {
+      const snapshot = resolve().getSnapshot();
+      return shouldWakeBeforeSending(snapshot) ? null : usableToken(snapshot);
     },
 
-    async renew(rejected) {
+    acquire() {
       const ref = resolve();
-      // The machine decides: the current token starts (or joins) a reissue, a stale one does not.
-      ref.send({ type: 'TOKEN_REJECTED', token: rejected });
-      const snapshot = await settled(ref);
-      if (snapshot.matches('expired')) throw new SessionExpiredError();
-      if (snapshot.matches('signedOut')) throw new NotSignedInError();
-      const token = usableToken(snapshot);
-      if (token && token !== rejected) return token;
-      throw new ReissueUnavailableError();
+      // After a sleep the token may be dead before any timer noticed: reissue before sending.
+      if (shouldWakeBeforeSending(ref.getSnapshot())) ref.send({ type: 'WAKE' });
+      const snapshot = ref.getSnapshot();
+      const now = usableToken(snapshot);
+      if (now) return Promise.resolve(now);
+      return settled(ref).then(tokenOf);
+    },
+
+    renew(rejected) {
+      const ref = resolve();
+      const before = ref.getSnapshot();
+      const current = before.context.accessToken;
+      if (current !== rejected && before.matches('authenticated') && current) {
+        return Promise.resolve(current); // a stale token: retry with the current one
+      }
+      // The first 401 for the current token starts (or turns reactive) the one reissue; later
+      // ones find it in flight and only wait.
+      const joins = before.matches({ refreshing: 'reactive' }) || current !== rejected;
+      if (!joins) ref.send({ type: 'TOKEN_REJECTED', token: rejected });
+      return settled(ref).then((snapshot) => {
+        if (snapshot.matches('expired')) throw new SessionExpiredError();
+        if (snapshot.matches('signedOut')) throw new NotSignedInError();
+        const token = usableToken(snapshot);
+        if (token && token !== rejected) return token;
+        throw new ReissueUnavailableError();
+      });
     },
   };
 }

@@ -26,6 +26,8 @@ export const MAX_AUTH_RETRIES = 2;
 export interface TokenSource {
   /** True while a reissue is in flight; a request waiting on `acquire` then counts as waiting. */
   isRenewing(): boolean;
+  /** The token a request may carry right now without waiting, or null: the hot path, synchronous. */
+  peek?(): string | null;
   /** The token a request may carry now, after any reissue in flight has settled. */
   acquire(): Promise<string>;
   /**
@@ -42,6 +44,8 @@ export interface AuthTraffic {
   readonly retried: number;
   /** Requests that ended with an `AuthRequestError`, since start. */
   readonly failed: number;
+  /** 401s that joined a reissue already in flight instead of starting one, since start. */
+  readonly coalesced: number;
 }
 
 /** Shaped for React's `useSyncExternalStore(store.subscribe, store.getSnapshot)`. */
@@ -68,20 +72,22 @@ export function attachAuthInterceptors(
 ): AuthInterceptors {
   const traffic = createTrafficStore();
 
-  const takeToken = () =>
-    source.isRenewing() ? traffic.whileWaiting(source.acquire()) : source.acquire();
-
-  const requestId = instance.interceptors.request.use(async (config) => {
-    const token =
-      config.isAuthRetry && config.bearerToken
-        ? config.bearerToken
-        : await traffic.countingFailures(takeToken());
+  const carry = (config: InternalAxiosRequestConfig, token: string) => {
     config.bearerToken = token;
     config.headers.set('Authorization', `Bearer ${token}`);
     return config;
+  };
+
+  // Not async: with a good token the interceptor returns the config itself, no promise hops.
+  const requestId = instance.interceptors.request.use((config) => {
+    if (config.isAuthRetry && config.bearerToken) return carry(config, config.bearerToken);
+    const ready = source.peek?.();
+    if (ready) return carry(config, ready);
+    const pending = source.isRenewing() ? traffic.whileWaiting(source.acquire()) : source.acquire();
+    return traffic.countingFailures(pending).then((token) => carry(config, token));
   });
 
-  const responseId = instance.interceptors.response.use(undefined, async (error: unknown) => {
+  const responseId = instance.interceptors.response.use(undefined, (error: unknown) => {
     // Errors thrown by the request interceptor (typed auth errors) pass through here unchanged.
     if (!isAxiosError(error) || error.response?.status !== 401) throw error;
     const config: InternalAxiosRequestConfig | undefined = error.config;
@@ -91,16 +97,18 @@ export function attachAuthInterceptors(
       traffic.count('failed');
       throw new ReissueUnavailableError('The API kept rejecting renewed tokens. Try again.');
     }
-    const renewed = await traffic.countingFailures(
-      traffic.whileWaiting(source.renew(config.bearerToken)),
-    );
-    traffic.count('retried');
-    return instance.request({
-      ...config,
-      isAuthRetry: true,
-      authRetries: retries + 1,
-      bearerToken: renewed,
-    });
+    if (source.isRenewing()) traffic.count('coalesced');
+    return traffic
+      .countingFailures(traffic.whileWaiting(source.renew(config.bearerToken)))
+      .then((renewed) => {
+        traffic.count('retried');
+        return instance.request({
+          ...config,
+          isAuthRetry: true,
+          authRetries: retries + 1,
+          bearerToken: renewed,
+        });
+      });
   });
 
   return {
@@ -113,13 +121,14 @@ export function attachAuthInterceptors(
 }
 
 function createTrafficStore() {
-  let snapshot: AuthTraffic = { waiting: 0, retried: 0, failed: 0 };
+  let snapshot: AuthTraffic = { waiting: 0, retried: 0, failed: 0, coalesced: 0 };
   const listeners = new Set<() => void>();
   const update = (change: Partial<AuthTraffic>) => {
     snapshot = { ...snapshot, ...change };
     for (const listener of listeners) listener();
   };
-  const count = (counter: 'retried' | 'failed') => update({ [counter]: snapshot[counter] + 1 });
+  const count = (counter: 'retried' | 'failed' | 'coalesced') =>
+    update({ [counter]: snapshot[counter] + 1 });
 
   return {
     subscribe(listener: () => void) {
@@ -130,21 +139,15 @@ function createTrafficStore() {
     },
     getSnapshot: () => snapshot,
     count,
-    async whileWaiting<T>(promise: Promise<T>): Promise<T> {
+    whileWaiting<T>(promise: Promise<T>): Promise<T> {
       update({ waiting: snapshot.waiting + 1 });
-      try {
-        return await promise;
-      } finally {
-        update({ waiting: snapshot.waiting - 1 });
-      }
+      return promise.finally(() => update({ waiting: snapshot.waiting - 1 }));
     },
-    async countingFailures<T>(promise: Promise<T>): Promise<T> {
-      try {
-        return await promise;
-      } catch (error) {
+    countingFailures<T>(promise: Promise<T>): Promise<T> {
+      return promise.catch((error: unknown) => {
         if (isAuthRequestError(error)) count('failed');
         throw error;
-      }
+      });
     },
   };
 }

@@ -57,7 +57,9 @@ const POSITIONS: Record<string, Box> = {
   'authenticated.refreshed': { x: 448, y: 62, width: 132, height: 56 },
   signedOut: { x: 28, y: 210, width: 136, height: 56 },
   expired: { x: 716, y: 210, width: 136, height: 56 },
-  refreshing: { x: 372, y: 330, width: 136, height: 56 },
+  refreshing: { x: 300, y: 290, width: 280, height: 120 },
+  'refreshing.proactive': { x: 318, y: 338, width: 116, height: 56 },
+  'refreshing.reactive': { x: 446, y: 338, width: 116, height: 56 },
 };
 const ANY_STATE: Box = { x: 42, y: 352, width: 108, height: 30 };
 const BASE_HEIGHT = 430;
@@ -66,7 +68,8 @@ const BASE_HEIGHT = 430;
 const BENDS: Record<string, number> = {
   'signedOut->authenticated': 50,
   'authenticated->signedOut': 50,
-  'authenticated->refreshing': -120,
+  'authenticated->refreshing.proactive': 70,
+  'authenticated->refreshing.reactive': -70,
   'refreshing->authenticated': 0,
   'refreshing->authenticated.refreshed': -90,
   'refreshing->signedOut': -40,
@@ -79,7 +82,8 @@ const BENDS: Record<string, number> = {
 const LABEL_AT: Record<string, number> = {
   'refreshing->authenticated': 0.72,
   'refreshing->authenticated.refreshed': 0.4,
-  'authenticated->refreshing': 0.55,
+  'authenticated->refreshing.proactive': 0.55,
+  'authenticated->refreshing.reactive': 0.55,
   'expired->authenticated': 0.35,
 };
 

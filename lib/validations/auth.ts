@@ -12,6 +12,22 @@ export const tokenPairSchema = z.object({
 }) satisfies z.ZodType<TokenPair>;
 export type { TokenPair };
 
+/**
+ * The decrypted session cookie. A cookie that decrypts but lacks a field (an old format, or
+ * one sealed by a leaked secret with another shape) is no session at all. Other claims
+ * (`iat`, `exp`, `jti`) pass through.
+ */
+export const sessionTokenSchema = z.looseObject({
+  sub: z.string().min(1),
+  /** Set at sign-in and kept across reissues: reissue tickets are bound to it. */
+  sid: z.string().min(16).max(64),
+  user: sessionUserSchema,
+  accessToken: z.string().min(1),
+  accessTokenExpiresAt: z.number().int().positive(),
+  refreshToken: z.string().min(1),
+  refreshTokenExpiresAt: z.number().int().positive(),
+});
+
 /** Fields next-auth's signIn() adds to every credentials POST. */
 const nextAuthFormFields = {
   csrfToken: z.string().optional(),

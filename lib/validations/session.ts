@@ -14,6 +14,8 @@ export const clientSessionSchema = z.object({
   accessToken: z.string().check(z.minLength(1)),
   accessTokenExpiresAt: z.int().check(z.positive()),
   user: sessionUserSchema,
+  /** The server's clock when it answered; the auth machine corrects the browser's clock with it. */
+  serverNow: z.optional(z.number().check(z.positive())),
 }) satisfies z.ZodMiniType<ClientSession>;
 
 /** 200 from `POST /api/auth/reissue`: the new session plus the sealed ticket to persist. */

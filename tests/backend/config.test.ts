@@ -15,6 +15,12 @@ describe('loadConfig', () => {
       jwtIssuer: 'token-reissue-api',
       jwtAudience: 'token-reissue-app',
       loginRateLimitPerMinute: 20,
+      loginRateLimitPerAddressPerMinute: 100,
+      loginRateLimitWindowSeconds: 60,
+      loginFailuresPerAccountPer15Minutes: 100,
+      signupRateLimitPerMinute: 10,
+      rateLimitCapacity: 100_000,
+      trustedProxies: ['loopback'],
       enableDebugRoutes: false,
     });
   });
@@ -31,6 +37,12 @@ describe('loadConfig', () => {
       JWT_ISSUER: 'issuer',
       JWT_AUDIENCE: '',
       LOGIN_RATE_LIMIT_PER_MINUTE: '3',
+      LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '30',
+      LOGIN_RATE_LIMIT_WINDOW_SECONDS: '120',
+      LOGIN_FAILURES_PER_ACCOUNT_PER_15_MINUTES: '40',
+      SIGNUP_RATE_LIMIT_PER_MINUTE: '2',
+      RATE_LIMIT_CAPACITY: '500',
+      TRUSTED_PROXIES: ' 10.0.0.0/8 , 127.0.0.1 ',
       ENABLE_DEBUG_ROUTES: '1',
     });
 
@@ -45,6 +57,12 @@ describe('loadConfig', () => {
       jwtIssuer: 'issuer',
       jwtAudience: 'token-reissue-app',
       loginRateLimitPerMinute: 3,
+      loginRateLimitPerAddressPerMinute: 30,
+      loginRateLimitWindowSeconds: 120,
+      loginFailuresPerAccountPer15Minutes: 40,
+      signupRateLimitPerMinute: 2,
+      rateLimitCapacity: 500,
+      trustedProxies: ['10.0.0.0/8', '127.0.0.1'],
       enableDebugRoutes: true,
     });
   });
@@ -53,6 +71,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ ENABLE_DEBUG_ROUTES: '0' }).enableDebugRoutes).toBe(false);
     expect(loadConfig({ ENABLE_DEBUG_ROUTES: 'false' }).enableDebugRoutes).toBe(false);
     expect(loadConfig({ ENABLE_DEBUG_ROUTES: 'true' }).enableDebugRoutes).toBe(true);
+  });
+
+  it('trusts no proxy when TRUSTED_PROXIES is none', () => {
+    expect(loadConfig({ TRUSTED_PROXIES: 'none' }).trustedProxies).toBe(false);
   });
 
   it.each([

@@ -20,7 +20,13 @@ export interface TestServer {
 
 export async function startServer(env: BackendEnv = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'backend-test-'));
-  const config = loadConfig({ BACKEND_DATA_DIR: dataDir, ENABLE_DEBUG_ROUTES: '1', ...env });
+  const config = loadConfig({
+    BACKEND_DATA_DIR: dataDir,
+    ENABLE_DEBUG_ROUTES: '1',
+    // Most files sign up many users from one address; the rate-limit tests set their own.
+    SIGNUP_RATE_LIMIT_PER_MINUTE: 10_000,
+    ...env,
+  });
   const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

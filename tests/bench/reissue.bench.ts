@@ -1,121 +1,162 @@
 /**
- * How long N concurrent requests take to settle when they all get a 401 and share one reissue,
- * against the same N with a valid token. Network is msw in-process, so the numbers are the cost
- * of the interceptors, the actor and axios, not of a real API. Prints; asserts nothing.
- *
- *   npm run bench
+ * `npm run bench`: this project's machine and interceptors side by side with what people use
+ * instead, in one process, against the same reference API rotating strictly (no grace
+ * window). Interleaved repetitions; prints the tables and writes them to docs/benchmarks.md.
  */
-import axios from 'axios';
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { createActor, fromPromise } from 'xstate';
-import { requestReissue } from '@/lib/auth/reissue-client';
-import { actorTokenSource } from '@/lib/http/actor-token-source';
-import { attachAuthInterceptors } from '@/lib/http/auth-interceptors';
-import { authMachine } from '@/machines/auth.machine';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { format } from 'prettier';
+import { startApi, type BenchApi } from './api';
+import { bareAxios, type ClientFactory } from './client';
+import { axiosAuthRefreshDefaults, axiosAuthRefreshNoDedupe, naive, singleFlight } from './clients';
+import { project } from './project-client';
+import { ratioGoal, table, type Runs } from './report';
+import { burst, lateWave, overhead, stale401, steady, type RunResult } from './scenarios';
 
-const API = 'http://api.test';
-const APP = 'http://app.test';
-const CURRENT_TOKEN = 'token-2';
-const ROUNDS = 3;
-const user = { id: 'u1', email: 'ann@example.com', penName: 'Ann', fieldImage: null };
-const session = (accessToken: string) => ({
-  accessToken,
-  accessTokenExpiresAt: Date.now() + 15 * 60_000,
-  user,
-});
+const REPETITIONS = 5;
+const STEADY_MS = 2_200;
+const OVERHEAD_REQUESTS = 200;
+const PROJECT = 'this project';
+const SINGLE_FLIGHT = 'single-flight promise';
+const BARE = 'bare axios (valid token, no logic)';
 
-let reissueCalls = 0;
-const server = setupServer(
-  http.get(`${API}/posts/:id`, ({ request }) =>
-    request.headers.get('Authorization') === `Bearer ${CURRENT_TOKEN}`
-      ? HttpResponse.json({ ok: true })
-      : HttpResponse.json({ error: 'invalid_token' }, { status: 401 }),
-  ),
-  http.post(`${APP}/api/auth/reissue`, () => {
-    reissueCalls += 1;
-    return HttpResponse.json({ ...session(CURRENT_TOKEN), reissue: 'sealed-ticket' });
-  }),
-);
+const CLIENTS: [string, ClientFactory][] = [
+  [PROJECT, project],
+  ['write-up interceptor (naive)', naive],
+  ['axios-auth-refresh 5 (defaults)', axiosAuthRefreshDefaults],
+  ['axios-auth-refresh 5 (deduplicateRefresh: false)', axiosAuthRefreshNoDedupe],
+  [SINGLE_FLIGHT, singleFlight],
+];
 
-interface Run {
-  totalMs: number;
-  latencies: number[];
-  reissues: number;
+const results = new Map<string, Runs>();
+function record(scenario: string, client: string, run: RunResult) {
+  const runs = results.get(scenario) ?? new Map<string, RunResult[]>();
+  results.set(scenario, runs);
+  runs.set(client, [...(runs.get(client) ?? []), run]);
 }
 
-/** N requests at once; `startToken` decides whether they all 401 first. */
-async function run(n: number, startToken: string): Promise<Run> {
-  const actor = createActor(
-    authMachine.provide({
-      actors: {
-        reissue: fromPromise(({ input, signal }) =>
-          requestReissue(input, signal, { baseUrl: APP }),
-        ),
-      },
-    }),
-  ).start();
-  actor.send({ type: 'SESSION_UPDATE', session: session(startToken) });
-  const api = axios.create({ baseURL: API, timeout: 30_000 });
-  attachAuthInterceptors(api, actorTokenSource(actor));
-  reissueCalls = 0;
-
-  const started = performance.now();
-  const latencies = await Promise.all(
-    Array.from({ length: n }, async (_, i) => {
-      const sent = performance.now();
-      await api.get(`/posts/${i}`);
-      return performance.now() - sent;
-    }),
-  );
-  const totalMs = performance.now() - started;
-  actor.stop();
-  return { totalMs, latencies, reissues: reissueCalls };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-function median(values: number[]): number {
-  return percentile(values, 50);
-}
+/** Each repetition starts with a different client, so no client always runs first or last. */
+const rotated = <T>(items: T[], by: number) => items.map((_, i) => items[(i + by) % items.length]!);
 
 async function main() {
-  server.listen({ onUnhandledRequest: 'error' });
-  await run(50, 'token-1'); // warm up JIT and msw
-
-  const rows = [];
-  for (const n of [100, 1000]) {
-    const baseline: Run[] = [];
-    const reissued: Run[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      baseline.push(await run(n, CURRENT_TOKEN));
-      reissued.push(await run(n, 'token-1'));
-    }
-    const base = baseline.flatMap((r) => r.latencies);
-    const with401 = reissued.flatMap((r) => r.latencies);
-    rows.push({
-      N: n,
-      reissues: reissued.map((r) => r.reissues).join(','),
-      'valid: all (ms)': median(baseline.map((r) => r.totalMs)).toFixed(1),
-      '401: all (ms)': median(reissued.map((r) => r.totalMs)).toFixed(1),
-      'valid p50': percentile(base, 50).toFixed(1),
-      'valid p95': percentile(base, 95).toFixed(1),
-      '401 p50': percentile(with401, 50).toFixed(1),
-      '401 p95': percentile(with401, 95).toFixed(1),
-      'added p50': (percentile(with401, 50) - percentile(base, 50)).toFixed(1),
-      'added p95': (percentile(with401, 95) - percentile(base, 95)).toFixed(1),
-    });
+  const started = performance.now();
+  const burstApi = await startApi(5);
+  const longApi = await startApi(3_600);
+  const steadyApis = new Map<string, { expiring: BenchApi; lasting: BenchApi }>();
+  for (const [name] of CLIENTS) {
+    steadyApis.set(name, { expiring: await startApi(1), lasting: await startApi(3_600) });
   }
-  server.close();
+  for (const [, factory] of CLIENTS) await burst(burstApi, factory, 50); // warm-up, discarded
 
-  console.log(
-    `N concurrent requests, valid token vs. all 401 then one shared reissue (msw in-process; ` +
-      `totals are the median of ${ROUNDS} rounds, latencies in ms pooled over them)`,
-  );
-  console.table(rows);
+  for (let rep = 0; rep < REPETITIONS; rep++) {
+    const order = rotated(CLIENTS, rep);
+    for (const n of [10, 100, 1000]) {
+      for (const [name, f] of order) record(`burst ${n}`, name, await burst(burstApi, f, n));
+    }
+    for (const [name, f] of order) record('late', name, await lateWave(burstApi, f));
+    for (const [name, f] of order) record('stale', name, await stale401(burstApi, f));
+    const withBare: [string, ClientFactory][] = [[BARE, bareAxios], ...order];
+    for (const [name, f] of rotated(withBare, rep)) {
+      record('overhead', name, await overhead(longApi, f, OVERHEAD_REQUESTS));
+    }
+    // All clients at once, each against its own API, so every API's counts are one client's.
+    const steadyRun = (which: 'expiring' | 'lasting', scenario: string) =>
+      Promise.all(
+        order.map(async ([name, f]) =>
+          record(scenario, name, await steady(steadyApis.get(name)![which], f, STEADY_MS)),
+        ),
+      );
+    await steadyRun('expiring', 'steady');
+    await steadyRun('lasting', 'steady, no expiry');
+    console.log(`repetition ${rep + 1}/${REPETITIONS} done`);
+  }
+  for (const { expiring, lasting } of steadyApis.values()) {
+    await expiring.close();
+    await lasting.close();
+  }
+  await burstApi.close();
+  await longApi.close();
+  const seconds = (performance.now() - started) / 1000;
+  await report(seconds);
+}
+
+async function report(seconds: number) {
+  const runs = (scenario: string) => results.get(scenario)!;
+  const settle = (scenario: string, client: string) =>
+    runs(scenario)
+      .get(client)!
+      .map((r) => r.settleMs);
+  const p = (scenario: string, client: string, pick: (r: RunResult) => number) =>
+    runs(scenario).get(client)!.map(pick);
+
+  const sections = [
+    table('Burst, N = 10, token already rejected', runs('burst 10')),
+    table('Burst, N = 100, token already rejected', runs('burst 100')),
+    table(
+      'Burst, N = 1000, token already rejected (5 s access tokens: also the durability check)',
+      runs('burst 1000'),
+      (client) =>
+        `settle ${ratioGoal(settle('burst 1000', client), settle('burst 1000', SINGLE_FLIGHT), 1)} single-flight's`,
+    ),
+    table(
+      'Late 401s: 50 more requests sent while the reissue is at the API (held 150 ms)',
+      runs('late'),
+    ),
+    table('Stale 401: one request whose 401 arrives 200 ms late, after the reissue', runs('stale')),
+    table(
+      `Steady traffic: 4 loops for ${STEADY_MS / 1000} s, 1 s access tokens (several expiries)`,
+      runs('steady'),
+      (client) =>
+        `p99 ${ratioGoal(
+          p('steady', client, (r) => r.p99),
+          p('steady, no expiry', client, (r) => r.p99),
+          1.2,
+        )} no-expiry p99`,
+    ),
+    table('Steady traffic, no expiry (1 h access tokens)', runs('steady, no expiry')),
+    table(
+      `Overhead: ${OVERHEAD_REQUESTS} sequential requests, valid token`,
+      runs('overhead'),
+      (client) =>
+        client === BARE
+          ? 'baseline'
+          : `p50 ${ratioGoal(
+              p('overhead', client, (r) => r.p50),
+              p('overhead', BARE, (r) => r.p50),
+              1.05,
+            )} bare axios`,
+    ),
+  ];
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  const cpus = os.cpus();
+  const machine = `${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const intro = [
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}, commit ${commit}; ` +
+      `${REPETITIONS} interleaved repetitions, each figure the median (min–max); whole run ${seconds.toFixed(0)} s.`,
+    '',
+    'Every client talks to the reference API in this process with `REUSE_GRACE_SECONDS=0`: a refresh ' +
+      'token presented twice revokes its family, so a duplicate reissue ends the session. ' +
+      '"401s served" counts `GET /users/me` answers the API gave with 401; "session ended" counts ' +
+      'failures a caller would take for a sign-out (a 401 or `SESSION_EXPIRED` reached it); "session ' +
+      "alive\" means the client's refresh token still rotated after the run. This project's client is " +
+      'the real machine and interceptors (`lib/http`) with a `reissue` actor that calls the API ' +
+      'directly instead of the Next route.',
+    '',
+  ].join('\n');
+  const markdown = [intro, ...sections].join('\n');
+  console.log(`\n${markdown}`);
+
+  const docs = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const current = readFileSync(docs, 'utf8');
+  const before = current.slice(0, current.indexOf(start) + start.length);
+  const after = current.slice(current.indexOf(end));
+  // Formatted as `npm run format` would, so a fresh run leaves only the numbers changed.
+  writeFileSync(docs, await format(`${before}\n${markdown}\n${after}`, { parser: 'markdown' }));
+  console.log(`Wrote ${docs}`);
 }
 
 main().catch((error: unknown) => {

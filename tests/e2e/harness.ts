@@ -46,6 +46,8 @@ export async function startStack(
       CORS_ORIGINS: origins.join(','),
       ENABLE_DEBUG_ROUTES: '1',
       LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+      LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000',
+      SIGNUP_RATE_LIMIT_PER_MINUTE: '1000',
       ...options.apiEnv,
     },
   };

@@ -1,6 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium, reissueCount, signInThroughForm, startStack, type Stack } from './harness';
+import {
+  DEMO,
+  launchChromium,
+  reissueCount,
+  signInThroughForm,
+  startStack,
+  type Stack,
+} from './harness';
 
 let stack: Stack;
 let browser: Browser;
@@ -41,7 +48,7 @@ test('two tabs of one session whose access token was revoked: bursts of 20 reque
   ]);
   for (const page of [first, second]) {
     await expect
-      .poll(() => page.getByTestId('burst-result').textContent())
+      .poll(() => page.getByTestId('burst-result').textContent(), { timeout: 30_000 })
       .toBe('20 succeeded, 0 failed.');
   }
 
@@ -59,5 +66,71 @@ test('two tabs of one session whose access token was revoked: bursts of 20 reque
     .poll(() => second.getByTestId('burst-result').textContent())
     .toBe('20 succeeded, 0 failed.');
   expect((await reissueCount(stack.api.url)) - before).toBe(1);
+  await context.close();
+});
+
+async function stateOf(page: Page): Promise<string | null> {
+  return page.getByTestId('statechart-panel').getAttribute('data-current');
+}
+
+test('a session ended in both tabs: signing in again in tab A (the dialog) revives tab B without focus, and its next requests succeed', async () => {
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await signInThroughForm(first, stack.app.url);
+  await first.waitForURL(`${stack.app.url}/`);
+  await openDebug(first);
+  const second = await context.newPage();
+  await openDebug(second);
+
+  // The refresh token family dies on the API and the access token is revoked: both tabs expire.
+  await fetch(`${stack.api.url}/debug/revoke-sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO.email }),
+  });
+  await first.getByRole('button', { name: 'Expire my access token now' }).click();
+  for (const page of [first, second]) {
+    await page.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
+    await expect.poll(() => stateOf(page), { timeout: 30_000 }).toBe('expired');
+  }
+
+  // Tab A signs in again in its dialog; tab B is never brought to the front.
+  const dialog = first.getByRole('dialog', { name: 'Your session ended' });
+  await dialog.getByLabel('Password').fill(DEMO.password);
+  await dialog.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => stateOf(first), { timeout: 30_000 }).toBe('authenticated.active');
+
+  await expect.poll(() => stateOf(second), { timeout: 30_000 }).toBe('authenticated.active');
+  expect(await second.getByTestId('adopted-count').textContent()).toBe('1');
+  await second.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
+  await expect
+    .poll(() => second.getByTestId('burst-result').textContent(), { timeout: 30_000 })
+    .toBe('20 succeeded, 0 failed.');
+  await context.close();
+});
+
+test('sign-out in tab A: tab B shows signed out within 2 s', async () => {
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await signInThroughForm(first, stack.app.url);
+  await first.waitForURL(`${stack.app.url}/`);
+  const second = await context.newPage();
+  await openDebug(second);
+  await expect.poll(() => stateOf(second), { timeout: 30_000 }).toBe('authenticated.active');
+
+  const clicked = Date.now();
+  await first.getByRole('button', { name: 'Sign out' }).click();
+  await expect.poll(() => stateOf(second), { timeout: 30_000 }).toBe('signedOut');
+  const machineSignedOut = Date.now() - clicked;
+  await second
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Sign in' })
+    .waitFor({ timeout: 30_000 });
+  const headerSignedOut = Date.now() - clicked;
+
+  console.log(
+    `sign-out in tab A: tab B's machine signed out after ${machineSignedOut} ms, its header after ${headerSignedOut} ms`,
+  );
+  expect(headerSignedOut).toBeLessThan(2_000);
   await context.close();
 });

@@ -44,7 +44,7 @@ describe('a plain TokenSource on the shared interceptors', () => {
     expect(response.data).toEqual({ id: '1', body: { title: 'Hello' } });
     expect(source.renew).toHaveBeenCalledExactlyOnceWith('token-1');
     expect(apiCalls.get('1')).toBe(2);
-    expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 1, failed: 0 });
+    expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 1, failed: 0, coalesced: 0 });
   });
 
   it("passes the source's typed error through unchanged", async () => {
@@ -79,7 +79,7 @@ describe('a plain TokenSource on the shared interceptors', () => {
     expect(response.data).toEqual({ id: '1', body: { title: 'Hello' } });
     expect(renew.mock.calls).toEqual([['token-1'], ['token-expired-while-queued']]);
     expect(apiCalls.get('1')).toBe(3);
-    expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 2, failed: 0 });
+    expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 2, failed: 0, coalesced: 0 });
   });
 
   it('the second 401 means "session ended" only when the source says so', async () => {
@@ -111,7 +111,7 @@ describe('a plain TokenSource on the shared interceptors', () => {
     expect(error).not.toBeInstanceOf(SessionExpiredError);
     expect(source.renew).toHaveBeenCalledTimes(2);
     expect(apiCalls.get('1')).toBe(3);
-    expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 2, failed: 1 });
+    expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 2, failed: 1, coalesced: 0 });
   });
 
   it('counts requests waiting on a renewing source', async () => {

@@ -63,7 +63,7 @@ describe('retryDelay', () => {
 });
 
 describe('proactiveDelay', () => {
-  const fresh = { error: null, retryAttempt: 0 };
+  const fresh = { error: null, retryAttempt: 0, clockOffset: 0 };
 
   it('reissues 60 s before expiry when the token lives 4 minutes or more', () => {
     const context = {
@@ -111,6 +111,7 @@ describe('proactiveDelay', () => {
 
   it('after transient failures follows the retry schedule instead of waiting for expiry', () => {
     const failing = {
+      clockOffset: 0,
       accessTokenReceivedAt: NOW,
       accessTokenExpiresAt: NOW + FIFTEEN_MINUTES,
       error: { code: 'REISSUE_UNAVAILABLE' as const, message: '503' },

@@ -93,7 +93,7 @@ describe('authenticated', () => {
 
     const [next, actions] = transition(authMachine, authenticated, rejectA);
 
-    expect(next.value).toBe('refreshing');
+    expect(next.value).toEqual({ refreshing: 'reactive' });
     expect(usableToken(next)).toBeNull();
     expect(types(actions)).toEqual(['xstate.cancel', 'xstate.raise', 'xstate.spawnChild']);
     expect(actions[0]?.params).toEqual({ sendId: REFRESH_DUE_EVENT });
@@ -196,7 +196,7 @@ describe('authenticated', () => {
 
     const [next, actions] = transition(authMachine, authenticated, { type: 'RETRY' });
 
-    expect(next.value).toBe('refreshing');
+    expect(next.value).toEqual({ refreshing: 'reactive' });
     expect(types(actions)).toContain('xstate.spawnChild');
   });
 
@@ -206,7 +206,7 @@ describe('authenticated', () => {
 
     const [next, actions] = transition(authMachine, authenticated, refreshDue());
 
-    expect(next.value).toBe('refreshing');
+    expect(next.value).toEqual({ refreshing: 'proactive' });
     expect(types(actions)).toEqual(['xstate.cancel', 'xstate.raise', 'xstate.spawnChild']);
   });
 
@@ -216,7 +216,7 @@ describe('authenticated', () => {
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 30; attempt++) {
       [snapshot] = transition(authMachine, snapshot, refreshDue());
-      expect(snapshot.value).toBe('refreshing');
+      expect(snapshot.value).toEqual({ refreshing: 'proactive' });
       const [failed, actions] = transition(authMachine, snapshot, reissueFailed(new Error('502')));
       snapshot = failed;
       expect(snapshot.value).toEqual({ authenticated: 'active' });
@@ -226,7 +226,7 @@ describe('authenticated', () => {
     }
 
     const [afterDue] = transition(authMachine, snapshot, refreshDue());
-    expect(afterDue.value).toBe('refreshing');
+    expect(afterDue.value).toEqual({ refreshing: 'proactive' });
     expect(delays.slice(0, RETRY_FAST_MS.length)).toEqual([...RETRY_FAST_MS]);
     expect(Math.min(...delays)).toBeGreaterThan(0);
     expect(Math.max(...delays)).toBeLessThanOrEqual(RETRY_BACKOFF_MAX_MS);
@@ -245,7 +245,7 @@ describe('refreshing', () => {
       token: 'token-before-a',
     });
 
-    expect(next.value).toBe('refreshing');
+    expect(next.value).toEqual({ refreshing: 'reactive' });
     expect(actions).toEqual([]);
     expect(staleActions).toEqual([]);
     expect(afterStale.children.reissue).toBe(refreshing.children.reissue);
@@ -363,7 +363,7 @@ describe('refreshing', () => {
       session: session('token-b', NOW + 2 * FIFTEEN_MINUTES),
     });
 
-    expect(next.value).toBe('refreshing');
+    expect(next.value).toEqual({ refreshing: 'reactive' });
     expect(actions).toEqual([]);
   });
 });

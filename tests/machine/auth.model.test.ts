@@ -47,9 +47,34 @@ const REFRESH_DUE_MS = 30_000;
 /** Retries never stop; the model explores this many transient failures in a row. */
 const MODEL_RETRY_DEPTH = 5;
 
-/** The real machine with fixed delays: the replay advances its clock by exactly these. */
+/** How far the (model's) clock is along the token's life when a WAKE arrives. */
+type WakeMoment = 'early' | 'due' | 'expiring';
+type ModelWake = { type: 'WAKE'; at: WakeMoment };
+
+function wake(at: WakeMoment): AuthEvent {
+  return { type: 'WAKE', at } as ModelWake as AuthEvent;
+}
+
+function wakeMoment(event: AuthEvent): WakeMoment | undefined {
+  return event.type === 'WAKE' ? (event as ModelWake).at : undefined;
+}
+
+/*
+ * The real machine with fixed delays (the replay advances its clock by exactly these) and with
+ * the clock-reading guards decided by the event, so paths are reproducible; the guards' own
+ * arithmetic has pure tests with fake timers (auth.timing.test.ts). The breaker trips at the
+ * first proactive timer after one reissue, so the traversal reaches it.
+ */
 const model = authMachine.provide({
   delays: { refreshDue: REFRESH_DUE_MS, reissueTimeout: REISSUE_TIMEOUT_MS },
+  guards: {
+    mustReissueBeforeSending: ({ context, event }) =>
+      context.breaker === null && wakeMoment(event) === 'expiring',
+    isProactiveReissueDue: ({ context, event }) =>
+      context.breaker === null && wakeMoment(event) === 'due',
+    isReissueStorm: ({ context }) =>
+      context.breaker === null && context.error === null && context.recentReissues.length >= 1,
+  },
 });
 
 type Snapshot = SnapshotFrom<typeof model>;
@@ -75,6 +100,9 @@ function modelEvents(snapshot: Snapshot): AuthEvent[] {
     { type: 'SIGN_OUT' },
     { type: 'RETRY' },
     { type: 'SESSION_UPDATE', session: null },
+    wake('early'),
+    wake('due'),
+    wake('expiring'),
   ];
   if (accessToken === null) {
     events.push({ type: 'SESSION_UPDATE', session: sessionAt(0) });
@@ -103,13 +131,14 @@ function modelEvents(snapshot: Snapshot): AuthEvent[] {
 
 /** The part of a snapshot the behaviour depends on; counters and timestamps are left out. */
 function abstractState(snapshot: Snapshot): string {
-  const { accessToken, error, retryAttempt, coalescedCount } = snapshot.context;
+  const { accessToken, error, retryAttempt, coalescedCount, breaker } = snapshot.context;
   return JSON.stringify({
     value: snapshot.value,
     accessToken,
     error: error?.code ?? null,
     retryAttempt,
     coalesced: coalescedCount > 0,
+    breaker: breaker !== null,
   });
 }
 
@@ -135,7 +164,8 @@ const shortestPaths: Path[] = getShortestPaths(model, {
 
 /** Every route (no vertex twice) into `expired` or back to `signedOut`, on a smaller model. */
 const simplePathOptions = {
-  events: modelEvents,
+  // WAKE multiplies the routes without adding a way into expired or signedOut; the shortest paths take it.
+  events: (snapshot: Snapshot) => modelEvents(snapshot).filter((event) => event.type !== 'WAKE'),
   serializeState,
   stopWhen: (snapshot: Snapshot) =>
     rung(snapshot.context.accessToken) >= 1 ||
@@ -166,6 +196,8 @@ function describeEvent(event: AuthEvent): string {
       return `SESSION_UPDATE(${modelled.session?.accessToken ?? 'null'})`;
     case 'TOKEN_REJECTED':
       return `TOKEN_REJECTED(${modelled.token})`;
+    case 'WAKE':
+      return `WAKE(${wakeMoment(modelled) ?? ''})`;
     case 'xstate.done.actor.reissue':
       return `reissue done(${modelled.output.accessToken})`;
     case 'xstate.error.actor.reissue':
@@ -302,16 +334,22 @@ async function replay(path: Path): Promise<LiveActor> {
     if (snapshot.matches('refreshing')) {
       expect(inFlight(live)).toHaveLength(1);
       expect(inFlight(live)[0]?.input).toEqual({ accessToken: snapshot.context.accessToken });
-      expect(usableToken(snapshot)).toBeNull();
+      // A proactive reissue lets requests keep the good token; a reactive one holds them.
+      expect(usableToken(snapshot, NOW)).toBe(
+        snapshot.matches({ refreshing: 'proactive' }) ? snapshot.context.accessToken : null,
+      );
     } else {
       expect(inFlight(live)).toHaveLength(0);
     }
     if (snapshot.matches('authenticated')) {
       expect(snapshot.context.accessToken).not.toBeNull();
-      expect(usableToken(snapshot)).toBe(snapshot.context.accessToken);
+      expect(usableToken(snapshot, NOW)).toBe(snapshot.context.accessToken);
     }
     if (snapshot.matches('signedOut') || snapshot.matches('expired')) {
-      expect(usableToken(snapshot)).toBeNull();
+      expect(usableToken(snapshot, NOW)).toBeNull();
+    }
+    if (snapshot.context.breaker !== null) {
+      expect(snapshot.context.breaker.reason).toMatch(/proactive reissue stopped/);
     }
   }
 

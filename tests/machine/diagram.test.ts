@@ -37,7 +37,7 @@ describe('docs/auth-machine.*', () => {
     const guards = Object.keys(authMachine.implementations.guards);
 
     for (const node of nodes) expect(mermaid).toContain(node.key);
-    for (const event of ['SESSION_UPDATE', 'TOKEN_REJECTED', 'SIGN_OUT', 'RETRY']) {
+    for (const event of ['SESSION_UPDATE', 'TOKEN_REJECTED', 'SIGN_OUT', 'RETRY', 'WAKE']) {
       expect(mermaid).toContain(event);
     }
     for (const name of ['after refreshDue', 'after reissueTimeout', 'invoke reissue']) {
@@ -63,6 +63,8 @@ describe('describeMachine', () => {
       { id: 'authenticated.active', parent: 'authenticated', initial: true },
       { id: 'authenticated.refreshed', parent: 'authenticated', initial: false },
       { id: 'refreshing', parent: null, initial: false },
+      { id: 'refreshing.proactive', parent: 'refreshing', initial: false },
+      { id: 'refreshing.reactive', parent: 'refreshing', initial: true },
       { id: 'expired', parent: null, initial: false },
     ]);
     expect(diagram.transitions).toHaveLength(declared.length);
@@ -100,10 +102,25 @@ describe('describeMachine', () => {
       }),
     );
     expect(transitions).toContainEqual(
-      expect.objectContaining({ source: 'authenticated', kind: 'after', guard: null }),
+      expect.objectContaining({
+        source: 'authenticated',
+        kind: 'after',
+        guard: 'mayReissueProactively',
+      }),
     );
     expect(transitions).toContainEqual(
-      expect.objectContaining({ source: 'refreshing', target: null, event: 'TOKEN_REJECTED' }),
+      expect.objectContaining({
+        source: 'refreshing.reactive',
+        target: null,
+        event: 'TOKEN_REJECTED',
+      }),
+    );
+    expect(transitions).toContainEqual(
+      expect.objectContaining({
+        source: 'refreshing.proactive',
+        target: 'refreshing.reactive',
+        event: 'TOKEN_REJECTED',
+      }),
     );
     expect(states.find((state) => state.id === 'refreshing')?.invoke).toEqual(['reissue']);
     expect(states.find((state) => state.id === 'authenticated.refreshed')?.entry).toEqual([

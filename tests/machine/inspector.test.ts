@@ -50,7 +50,11 @@ describe('inspection', () => {
       expect.arrayContaining(['xstate.init', 'SESSION_UPDATE', 'TOKEN_REJECTED']),
     );
     expect(snapshotValues(received)).toEqual(
-      expect.arrayContaining(['signedOut', { authenticated: 'active' }, 'refreshing']),
+      expect.arrayContaining([
+        'signedOut',
+        { authenticated: 'active' },
+        { refreshing: 'reactive' },
+      ]),
     );
   });
 
@@ -72,7 +76,7 @@ describe('inspection', () => {
     actor.stop();
     expect(eventTypes(sent)).toEqual(expect.arrayContaining(['SESSION_UPDATE', 'TOKEN_REJECTED']));
     expect(snapshotValues(sent)).toEqual(
-      expect.arrayContaining([{ authenticated: 'active' }, 'refreshing']),
+      expect.arrayContaining([{ authenticated: 'active' }, { refreshing: 'reactive' }]),
     );
     expect(sent.some((event) => event.type === '@xstate.actor')).toBe(true);
     expect(stubWindow.open).not.toHaveBeenCalled();
@@ -198,7 +202,7 @@ describe('inspectObserver', () => {
     expect(listeners).toHaveLength(1);
     expect(stubWindow.open).toHaveBeenCalledWith('https://stately.ai/inspect', 'xstateinspector');
     expect(snapshotValues(posted())).toEqual(
-      expect.arrayContaining([{ authenticated: 'active' }, 'refreshing']),
+      expect.arrayContaining([{ authenticated: 'active' }, { refreshing: 'reactive' }]),
     );
   });
 });

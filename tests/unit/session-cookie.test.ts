@@ -12,6 +12,7 @@ const user = { id: 'u1', email: 'a@example.com', penName: 'A', fieldImage: null 
 function session(extra = ''): JWT {
   return {
     sub: 'u1',
+    sid: 'session-id-000001',
     user: { ...user, penName: `A${extra}` },
     accessToken: 'access',
     accessTokenExpiresAt: 1,
@@ -60,3 +61,22 @@ test('a cookie that does not decrypt with this secret reads as no session', asyn
   expect(await cookies.readSession(jar({ 'next-auth.session-token': 'garbage' }))).toBeNull();
   expect(await cookies.readSession(jar({}))).toBeNull();
 });
+
+test.each([
+  ['no session id', { sid: undefined }],
+  ['no user', { user: undefined }],
+  ['a user without an id', { user: { email: 'a@example.com', penName: 'A', fieldImage: null } }],
+  ['no access token', { accessToken: undefined }],
+  ['an expiry that is not a number', { accessTokenExpiresAt: 'soon' }],
+  ['no refresh token', { refreshToken: undefined }],
+  ['no subject', { sub: undefined }],
+])(
+  'a cookie that decrypts but has %s reads as no session (and readSession never throws)',
+  async (_, change) => {
+    const written = await cookies.sessionCookies(jar({}), { ...session(), ...change } as JWT);
+    const read = await cookies.readSession(
+      jar(Object.fromEntries(written.map((c) => [c.name, c.value]))),
+    );
+    expect(read).toBeNull();
+  },
+);

@@ -31,6 +31,12 @@ function TokenCountdown({ expiresAt, receivedAt }: { expiresAt: number; received
   );
 }
 
+/** Server clock minus this browser's, e.g. `server +10:00` (m:ss). */
+function formatOffset(offset: number): string {
+  if (Math.abs(offset) < 1_000) return 'in step with the server';
+  return `server ${offset > 0 ? '+' : '−'}${formatRemaining(Math.abs(offset))}`;
+}
+
 function LivePanel() {
   const actor = getAuthActor();
   const snapshot = useSelector(actor, (current) => current);
@@ -91,9 +97,13 @@ function LivePanel() {
               <dt>Token expires in</dt>
               <dd>
                 {context.accessTokenExpiresAt ? (
+                  // On this browser's clock, corrected by the server's: the two may be hours apart.
                   <TokenCountdown
-                    expiresAt={context.accessTokenExpiresAt}
-                    receivedAt={context.accessTokenReceivedAt ?? context.accessTokenExpiresAt}
+                    expiresAt={context.accessTokenExpiresAt - context.clockOffset}
+                    receivedAt={
+                      context.accessTokenReceivedAt ??
+                      context.accessTokenExpiresAt - context.clockOffset
+                    }
                   />
                 ) : (
                   <span data-testid="token-expiry">no token</span>
@@ -101,12 +111,20 @@ function LivePanel() {
               </dd>
             </div>
             <div>
-              <dt>Reissues</dt>
+              <dt>Reissues by this tab</dt>
               <dd data-testid="reissue-count">{context.reissueCount}</dd>
             </div>
             <div>
+              <dt>Sessions from other tabs</dt>
+              <dd data-testid="adopted-count">{context.adoptedCount}</dd>
+            </div>
+            <div>
               <dt>Coalesced 401s</dt>
-              <dd data-testid="coalesced-count">{context.coalescedCount}</dd>
+              <dd data-testid="coalesced-count">{traffic.coalesced + context.coalescedCount}</dd>
+            </div>
+            <div>
+              <dt>Clock offset</dt>
+              <dd data-testid="clock-offset">{formatOffset(context.clockOffset)}</dd>
             </div>
             <div>
               <dt>Requests waiting</dt>
@@ -116,6 +134,12 @@ function LivePanel() {
               <dt>Retried · failed</dt>
               <dd data-testid="traffic-count">
                 {traffic.retried} · {traffic.failed}
+              </dd>
+            </div>
+            <div className="stats-wide">
+              <dt>Proactive reissue</dt>
+              <dd data-testid="breaker">
+                {context.breaker ? `stopped: ${context.breaker.reason}` : 'on'}
               </dd>
             </div>
             <div className="stats-wide">

@@ -1,5 +1,5 @@
 import NextAuth from 'next-auth';
-import type { NextRequest } from 'next/server';
+import { NextResponse, type NextRequest } from 'next/server';
 import { authOptions } from '@/lib/auth/options';
 
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -8,4 +8,19 @@ function handler(req: NextRequest, context: Context) {
   return NextAuth(req, context, authOptions());
 }
 
-export { handler as GET, handler as POST };
+/**
+ * The credentials callback only accepts POST; next-auth answers a GET to it with a 500 (it
+ * tries an OAuth flow the provider does not have). Answer 405 instead.
+ */
+async function GET(req: NextRequest, context: Context) {
+  const { nextauth } = await context.params;
+  if (nextauth[0] === 'callback') {
+    return NextResponse.json(
+      { error: 'METHOD_NOT_ALLOWED' },
+      { status: 405, headers: { allow: 'POST' } },
+    );
+  }
+  return handler(req, context);
+}
+
+export { GET, handler as POST };

@@ -26,11 +26,12 @@ export async function POST(req: NextRequest) {
   }
   const { accessToken, accessTokenExpiresAt, user } = result.tokens;
   const [reissue, cookies] = await Promise.all([
-    sealTicket(session.sub, result.tokens),
+    sealTicket({ sub: session.sub, sid: session.sid }, result.tokens),
     sessionCookies(req.cookies, withTokens(session, result.tokens)),
   ]);
   const response = NextResponse.json(
-    { accessToken, accessTokenExpiresAt, user, reissue },
+    // serverNow: the browser measures the token's remaining life against this, not its own clock.
+    { accessToken, accessTokenExpiresAt, user, reissue, serverNow: Date.now() },
     { headers: noStore },
   );
   for (const { name, value, options } of cookies) response.cookies.set(name, value, options);

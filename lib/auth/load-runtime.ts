@@ -1,0 +1,28 @@
+/**
+ * Loads the auth runtime on first need. A static import of the actor or of `clientAuth` from
+ * any layout component would put xstate, axios and the machine into every page's first load,
+ * the sign-in page's included. One promise per tab, so callers share one download and see
+ * their `then` callbacks in call order (SESSION_UPDATEs keep their order).
+ */
+type AuthRuntime = typeof import('./runtime');
+
+let loading: Promise<AuthRuntime> | undefined;
+let apiBaseUrl: string | undefined;
+
+/** The API's URL as the browser reaches it; applied to the instances once they exist. */
+export function configureApiBaseUrl(url: string): void {
+  apiBaseUrl = url;
+}
+
+export function loadAuthRuntime(): Promise<AuthRuntime> {
+  loading ??= import('./runtime').then((runtime) => {
+    if (apiBaseUrl) runtime.setApiBaseUrl(apiBaseUrl);
+    return runtime;
+  });
+  return loading;
+}
+
+/** True once something asked for the runtime in this tab (then an actor exists or is coming). */
+export function isAuthRuntimeRequested(): boolean {
+  return loading !== undefined;
+}

@@ -1,0 +1,30 @@
+import type { NextConfig } from 'next';
+import { COMMON_HEADERS, HSTS_HEADER, STATIC_CSP } from './lib/security/headers';
+
+// Next fills `x-forwarded-proto` from the socket (or keeps a TLS-terminating proxy's value).
+const overHttps = [{ type: 'header' as const, key: 'x-forwarded-proto', value: 'https' }];
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Lets parallel test runs build into separate folders; `.next` otherwise.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
+  // `npm run typecheck` checks the whole repository (tests and backend included) in CI;
+  // the build need not do it again.
+  typescript: { ignoreBuildErrors: true },
+  // Loaded from node_modules at run time, not bundled into the proxy and route bundles.
+  serverExternalPackages: ['ioredis'],
+  async headers() {
+    return [
+      { source: '/:path*', headers: COMMON_HEADERS },
+      { source: '/:path*', has: overHttps, headers: [HSTS_HEADER] },
+      // Pages get a CSP with a nonce from proxy.ts; what the proxy skips gets this one.
+      ...['/api/auth/:path*', '/_next/:path*', '/:file([^/]+\\.[a-zA-Z0-9]+)'].map((source) => ({
+        source,
+        headers: [{ key: 'Content-Security-Policy', value: STATIC_CSP }],
+      })),
+    ];
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,31 @@
+/**
+ * This project's browser stack in Node: the real auth machine and the real interceptors
+ * (lib/http), with the `reissue` actor calling the API directly instead of the Next route,
+ * as the integration tests wire it. persistSession and signOut have nothing to do here.
+ */
+import { createActor, fromPromise } from 'xstate';
+import { actorTokenSource } from '@/lib/http/actor-token-source';
+import { attachAuthInterceptors } from '@/lib/http/auth-interceptors';
+import { authMachine } from '@/machines/auth.machine';
+import type { ReissueResult } from '@/machines/auth.types';
+import { createHttp, reissue, storeFrom, type ClientFactory } from './client';
+
+export const project: ClientFactory = (baseURL, apiUrl, login) => {
+  const store = storeFrom(login);
+  const actor = createActor(
+    authMachine.provide({
+      actors: {
+        reissue: fromPromise(async (): Promise<ReissueResult> => {
+          const { accessToken, accessTokenExpiresAt, user } = await reissue(apiUrl, store);
+          return { accessToken, accessTokenExpiresAt, user, reissue: null };
+        }),
+      },
+      actions: { persistSession: () => {}, signOut: () => {} },
+    }),
+  ).start();
+  const { accessToken, accessTokenExpiresAt, user } = store;
+  actor.send({ type: 'SESSION_UPDATE', session: { accessToken, accessTokenExpiresAt, user } });
+  const http = createHttp(baseURL);
+  attachAuthInterceptors(http, actorTokenSource(actor));
+  return { http, store, stop: () => actor.stop() };
+};
