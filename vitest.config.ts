@@ -27,8 +27,10 @@ export default defineConfig({
           environment: 'node',
           // One real Next server and API per file; files run one after another on 2 cores.
           fileParallelism: false,
-          testTimeout: 120_000,
-          hookTimeout: 240_000,
+          // Sized for a busy 2-core machine; tests/e2e/waits.ts holds the per-wait bound.
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          expect: { poll: { timeout: 45_000, interval: 200 } },
           globalSetup: ['tests/e2e/global-setup.ts'],
         },
       },

@@ -5,7 +5,12 @@ import { listPosts } from '@/lib/posts';
 import { Avatar } from './_components/avatar';
 import { Posts } from './_components/posts';
 
-export default async function HomePage() {
+export default async function HomePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const params = await searchParams;
   const session = await getSession();
   if (!session) redirect('/signin?callbackUrl=%2F');
   const posts = await withPageAuth('/', listPosts);
@@ -18,7 +23,14 @@ export default async function HomePage() {
           <p className="muted">{session.user.email}</p>
         </div>
       </section>
-      <Posts initialPosts={posts} />
+      <Posts
+        initialPosts={posts}
+        penName={session.user.penName}
+        confirmDeleteId={
+          typeof params.confirmDelete === 'string' ? params.confirmDelete : undefined
+        }
+        notice={typeof params.notice === 'string' ? params.notice : undefined}
+      />
     </main>
   );
 }

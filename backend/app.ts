@@ -18,6 +18,8 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 export interface BuildOptions {
   /** Fastify's logger; off unless given (tests stay quiet). */
   logger?: FastifyServerOptions['logger'];
+  /** Which level each built-in request log line uses (see logging.ts). */
+  logController?: FastifyServerOptions['logController'];
 }
 
 /**
@@ -57,6 +59,7 @@ export async function buildApp(
 
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: options.logController,
     bodyLimit: BODY_LIMIT_BYTES,
     // `request.ip` (the rate limits' address) comes from X-Forwarded-For only when the peer is
     // one of these: the Next server forwarding the browser's address.

@@ -76,6 +76,8 @@ const schema = z.object({
     ),
   /** Dev-only routes for the live demo panel and browser tests. Never enable in production. */
   ENABLE_DEBUG_ROUTES: flag,
+  /** Pino level; request lines are `debug`, so the default shows start-up, warnings and errors. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export interface BackendConfig {
@@ -97,6 +99,7 @@ export interface BackendConfig {
   /** Fastify's `trustProxy`: false when nobody is trusted. */
   trustedProxies: string[] | false;
   enableDebugRoutes: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 export type BackendEnv = Record<string, string | number | undefined>;
@@ -129,5 +132,6 @@ export function loadConfig(env: BackendEnv = process.env): BackendConfig {
     rateLimitCapacity: c.RATE_LIMIT_CAPACITY,
     trustedProxies: c.TRUSTED_PROXIES.length > 0 ? c.TRUSTED_PROXIES : false,
     enableDebugRoutes: c.ENABLE_DEBUG_ROUTES,
+    logLevel: c.LOG_LEVEL,
   };
 }

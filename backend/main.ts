@@ -1,10 +1,11 @@
 import { buildApp } from './app';
 import { loadConfig } from './config';
+import { loggingOptions } from './logging';
 
 /** Entry point: `tsx backend/main.ts` (npm run backend). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await buildApp(config, { logger: { level: 'info' } });
+  const app = await buildApp(config, loggingOptions(config));
   await app.listen({ port: config.port, host: config.host });
 
   const address = app.server.address();
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
   const shutdown = async (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'closing');
+    // Quiet: `npm run dev` prints the one line that says everything is stopping.
+    app.log.debug({ signal }, 'closing');
     await app.close();
     process.exit(0);
   };

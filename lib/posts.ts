@@ -12,3 +12,7 @@ export async function createPost(input: NewPost): Promise<Post> {
   const { data } = await serverAuth.post('/posts', input);
   return postSchema.parse(data);
 }
+
+export async function deletePost(id: string): Promise<void> {
+  await serverAuth.delete(`/posts/${encodeURIComponent(id)}`);
+}

@@ -63,16 +63,30 @@ async function main() {
     `\n  App:  ${app.url}\n  API:  ${backendUrl}\n  Demo: demo@example.com / demo-password\n`,
   );
 
-  const stop = async () => {
+  // One line when everything stops, whoever started it: Ctrl-C reaches this process and both
+  // children at once (one process group), so their exits are part of the same stop.
+  let stopping = false;
+  const stop = async (line: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(line);
     await Promise.all([app.stop(), backend?.stop()]);
-    process.exit(0);
+    process.exit(code);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  for (const child of [app.process, backend?.process]) {
-    child?.on('exit', (code) => {
-      console.error(`A child process exited (${code}); stopping.`);
-      void stop();
+  const onSignal = () => void stop('\nStopping the app and the API.', 0);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const children = [
+    ['The Next app', app.process],
+    ['The API', backend?.process],
+  ] as const;
+  for (const [name, child] of children) {
+    child?.on('exit', (code, signal) => {
+      // A child that exits from the same Ctrl-C may be noticed before our own SIGINT handler.
+      setTimeout(() => {
+        const how = signal ?? `code ${code}`;
+        void stop(`${name} stopped (${how}); stopping the rest.`, code === 0 ? 0 : 1);
+      }, 250);
     });
   }
 }

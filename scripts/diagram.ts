@@ -1,10 +1,17 @@
-/** Writes the auth machine's diagram to docs/ from the machine itself: `npm run diagram`. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+/** Writes the auth machine's diagram from the machine itself into docs/ and the README: `npm run diagram`. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { authMachineDiagram, renderMarkdown, renderMermaid } from '../machines/auth.diagram';
+import {
+  authMachineDiagram,
+  embedDiagram,
+  renderMarkdown,
+  renderMermaid,
+} from '../machines/auth.diagram';
 
 const docs = fileURLToPath(new URL('../docs/', import.meta.url));
+const readme = fileURLToPath(new URL('../README.md', import.meta.url));
 mkdirSync(docs, { recursive: true });
 writeFileSync(`${docs}auth-machine.mmd`, renderMermaid(authMachineDiagram));
 writeFileSync(`${docs}auth-machine.md`, renderMarkdown(authMachineDiagram));
-console.log('Wrote docs/auth-machine.mmd and docs/auth-machine.md');
+writeFileSync(readme, embedDiagram(readFileSync(readme, 'utf8'), authMachineDiagram));
+console.log('Wrote docs/auth-machine.mmd, docs/auth-machine.md and the diagram in README.md');

@@ -106,7 +106,8 @@ export async function startBackend({
     echo,
   );
   const url = `http://127.0.0.1:${backendPort}`;
-  await waitUntil(async () => (await fetch(`${url}/healthz`)).ok, 'The API server', proc, 30_000);
+  // Generous: on a busy machine, starting tsx and opening the database can take a while.
+  await waitUntil(async () => (await fetch(`${url}/healthz`)).ok, 'The API server', proc, 120_000);
   return { ...proc, url };
 }
 
@@ -141,11 +142,12 @@ export async function startApp({
     },
     echo,
   );
+  // `next dev` compiles each route on its first request, which a busy machine makes slow.
   await waitUntil(
     async () => (await fetch(`${url}/api/auth/csrf`)).ok,
-    'The Next app',
+    `The Next app (next ${mode})`,
     proc,
-    120_000,
+    mode === 'dev' ? 300_000 : 120_000,
   );
   return { ...proc, url };
 }

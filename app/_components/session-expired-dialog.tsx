@@ -101,7 +101,11 @@ function ExpiredDialog({ email }: { email: string }) {
         className="dialog"
         aria-labelledby="expired-title"
         aria-describedby="expired-description"
-        onClose={() => setOpen(false)}
+        // Only a close the person made: React's StrictMode (development) runs the unmount
+        // cleanup's close() and then opens the dialog again, and that close event arrives after.
+        onClose={(event) => {
+          if (!event.currentTarget.open) setOpen(false);
+        }}
         data-testid="session-expired-dialog"
       >
         <form className="form" onSubmit={onSubmit}>

@@ -3,8 +3,9 @@
 import { useSession } from 'next-auth/react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { loadAuthRuntime } from '@/lib/auth/load-runtime';
+import { signOutAction } from '../signin/actions';
 import { Avatar } from './avatar';
 
 export function SiteHeader() {
@@ -21,7 +22,9 @@ export function SiteHeader() {
     }
   }, [signingOut, status]);
 
-  function signOut() {
+  // Without JavaScript the form posts to the server action; with it, the actor signs out.
+  function signOut(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
     setSigningOut(true);
     void loadAuthRuntime().then(({ getAuthActor }) => getAuthActor().send({ type: 'SIGN_OUT' }));
   }
@@ -48,15 +51,16 @@ export function SiteHeader() {
                 {data.user.penName}
               </span>
             </span>
-            <button
-              type="button"
-              className="secondary"
-              onClick={signOut}
-              disabled={signingOut}
-              aria-busy={signingOut}
-            >
-              {signingOut ? 'Signing out…' : 'Sign out'}
-            </button>
+            <form action={signOutAction} onSubmit={signOut}>
+              <button
+                type="submit"
+                className="secondary"
+                disabled={signingOut}
+                aria-busy={signingOut}
+              >
+                {signingOut ? 'Signing out…' : 'Sign out'}
+              </button>
+            </form>
           </>
         ) : (
           status === 'unauthenticated' && (

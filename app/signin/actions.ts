@@ -6,7 +6,13 @@ import { z } from 'zod';
 import { backend, type BackendFailure } from '@/lib/auth/backend';
 import { clientAddress } from '@/lib/auth/client-address';
 import { safeReturnUrl } from '@/lib/auth/return-url';
-import { newSessionId, sessionCookies, sessionFromTokens } from '@/lib/auth/session-cookie';
+import {
+  clearedSessionCookies,
+  newSessionId,
+  readSession,
+  sessionCookies,
+  sessionFromTokens,
+} from '@/lib/auth/session-cookie';
 import { SIGN_IN_ERRORS } from '@/lib/auth/sign-in-errors';
 import { signUpSchema, type TokenPair } from '@/lib/validations/auth';
 
@@ -96,4 +102,16 @@ export async function signUp(_: AuthFormState, form: FormData): Promise<AuthForm
     callbackUrl: safeReturnUrl(form.get('callbackUrl')),
   });
   redirect(`/signin?${signIn}`);
+}
+
+/**
+ * Sign-out for the header's form when JavaScript is off (with JavaScript the header signs out
+ * through the tab's actor). Ends the refresh-token family on the API, then clears the cookie.
+ */
+export async function signOutAction(): Promise<void> {
+  const jar = await cookies();
+  const session = await readSession(jar);
+  if (session?.refreshToken) await backend.logout(session.refreshToken);
+  for (const { name, value, options } of clearedSessionCookies(jar)) jar.set(name, value, options);
+  redirect('/signin?reason=signedOut');
 }

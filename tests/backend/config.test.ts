@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       rateLimitCapacity: 100_000,
       trustedProxies: ['loopback'],
       enableDebugRoutes: false,
+      logLevel: 'info',
     });
   });
 
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
       RATE_LIMIT_CAPACITY: '500',
       TRUSTED_PROXIES: ' 10.0.0.0/8 , 127.0.0.1 ',
       ENABLE_DEBUG_ROUTES: '1',
+      LOG_LEVEL: 'debug',
     });
 
     expect(config).toEqual({
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
       rateLimitCapacity: 500,
       trustedProxies: ['10.0.0.0/8', '127.0.0.1'],
       enableDebugRoutes: true,
+      logLevel: 'debug',
     });
   });
 

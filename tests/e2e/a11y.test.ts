@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEMO, launchChromium, signInThroughForm, startStack, type Stack } from './harness';
+import { eventually } from './waits';
 
 let stack: Stack;
 let browser: Browser;
@@ -58,7 +59,7 @@ test('home (with a post) has no serious or critical axe violations', async () =>
   const page = await signedIn();
   await page.getByLabel('Title').fill('Accessible by default');
   await page.getByRole('button', { name: 'Publish' }).click();
-  await expect.poll(() => page.getByTestId('posts').textContent()).toContain('Accessible');
+  await eventually(() => page.getByTestId('posts').textContent()).toContain('Accessible');
   expect(await seriousViolations(page, 'home')).toEqual([]);
   await page.context().close();
 });
@@ -66,11 +67,11 @@ test('home (with a post) has no serious or critical axe violations', async () =>
 test('/debug with the live statechart panel has no serious or critical axe violations', async () => {
   const page = await signedIn();
   await page.goto(`${stack.app.url}/debug`);
-  await expect
-    .poll(() => page.getByTestId('statechart-panel').getAttribute('data-current'))
-    .toBe('authenticated.active');
+  await eventually(() => page.getByTestId('statechart-panel').getAttribute('data-current')).toBe(
+    'authenticated.active',
+  );
   await page.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
-  await expect.poll(() => page.getByTestId('burst-result').textContent()).toContain('succeeded');
+  await eventually(() => page.getByTestId('burst-result').textContent()).toContain('succeeded');
   expect(await seriousViolations(page, '/debug')).toEqual([]);
   await page.context().close();
 });

@@ -15,6 +15,7 @@ import {
   writesSessionCookie,
   type Stack,
 } from './harness';
+import { WAIT_MS } from './waits';
 
 /**
  * Bad input to the app's routes and actions gets a 4xx (never a 5xx), tickets are single use
@@ -247,7 +248,7 @@ describe('sign-up', () => {
     await page.getByLabel('Password').fill('some password 123');
     const started = performance.now();
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(/\/signin\?/, { timeout: 30_000 });
+    await page.waitForURL(/\/signin\?/, { timeout: WAIT_MS });
     const elapsedMs = performance.now() - started;
     const notice = await page.getByRole('status').first().textContent();
     const cookies = (await context.cookies()).map((c) => c.name).sort();

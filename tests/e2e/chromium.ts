@@ -8,6 +8,9 @@ const CANDIDATES = [
   '/usr/bin/google-chrome-stable',
 ];
 
+/** How long the install waits for another apt-get or dpkg to release its lock. */
+export const DPKG_LOCK_TIMEOUT_SECONDS = 300;
+
 function found(): string | undefined {
   const fromEnv = process.env.CHROME_PATH;
   if (fromEnv) {
@@ -28,11 +31,16 @@ export function findChromium(): string {
   const isRoot = process.getuid?.() === 0;
   if (isRoot && existsSync('/etc/debian_version')) {
     console.log('Chromium not found: installing Debian package `chromium` with apt-get…');
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
+    // Another apt-get (unattended upgrades, a provisioning script) may hold the dpkg lock:
+    // wait for it rather than fail.
+    const lock = ['-o', `DPkg::Lock::Timeout=${DPKG_LOCK_TIMEOUT_SECONDS}`];
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execFileSync('apt-get', [...lock, 'update', '-qq'], { stdio: 'inherit', env });
+    execFileSync(
+      'apt-get',
+      [...lock, 'install', '-y', '-qq', '--no-install-recommends', 'chromium'],
+      { stdio: 'inherit', env },
+    );
     const installed = found();
     if (installed) return installed;
   }

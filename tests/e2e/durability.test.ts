@@ -21,6 +21,7 @@ import {
   writesSessionCookie,
   type Stack,
 } from './harness';
+import { eventually, WAIT_MS } from './waits';
 
 // Access tokens live 20 s, so the machine's proactive reissue (5 s before expiry) runs during
 // the outage; the proxy reissues only in the last 2 s, so the tab does the work.
@@ -32,7 +33,8 @@ let page: Page;
 /** Reuse detections seen by API processes that have since been stopped (metrics reset on restart). */
 let reuseBeforeRestart = 0;
 
-const SETTLE_MS = 30_000; // clientAuth's own timeout is 15 s; a settled burst shows its result
+// clientAuth's own timeout is 15 s; a settled burst shows its result well within this.
+const SETTLE_MS = WAIT_MS;
 const RECOVER_MS = 45_000;
 
 beforeAll(async () => {
@@ -58,7 +60,7 @@ beforeAll(async () => {
   await page.getByLabel('Email').fill(DEMO.email);
   await page.getByLabel('Password').fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${stack.app.url}/debug`, { timeout: 30_000 });
+  await page.waitForURL(`${stack.app.url}/debug`);
   await page.getByRole('button', { name: 'Fire 20 parallel requests' }).waitFor();
 });
 
@@ -89,18 +91,14 @@ const reissueCount = async (tab: Page) =>
 async function burstAfterRevoke(tab: Page): Promise<string> {
   const expire = tab.getByRole('button', { name: 'Expire my access token now' });
   await expire.click();
-  await expect
-    .poll(() => tab.getByTestId('expire-result').textContent(), { timeout: SETTLE_MS })
-    .toMatch(/revoked/);
+  await eventually(() => tab.getByTestId('expire-result').textContent()).toMatch(/revoked/);
   return fireBurst(tab);
 }
 
 /** 20 parallel clientAuth requests; resolves with their settled summary. */
 async function fireBurst(tab: Page): Promise<string> {
   await tab.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
-  await expect
-    .poll(() => tab.getByTestId('burst-result').textContent(), { timeout: SETTLE_MS })
-    .toMatch(/succeeded/);
+  await eventually(() => tab.getByTestId('burst-result').textContent()).toMatch(/succeeded/);
   return (await tab.getByTestId('burst-result').textContent()) ?? '';
 }
 
@@ -117,7 +115,7 @@ async function expectSignedIn(tab: Page) {
       .isVisible()
       .catch(() => false),
   ).toBe(false);
-  expect(await fireBurst(tab)).toBe('20 succeeded, 0 failed.');
+  expect(await fireBurst(tab)).toMatch(/^Burst \d+: 20 succeeded, 0 failed\.$/);
 }
 
 async function survives(rule: FaultRule) {
@@ -129,7 +127,7 @@ async function survives(rule: FaultRule) {
   proxy.setFault(rule);
 
   const during = await burstAfterRevoke(page);
-  await expect.poll(() => reissueCount(page), { timeout: RECOVER_MS }).toBeGreaterThan(before);
+  await eventually(() => reissueCount(page), { timeoutMs: RECOVER_MS }).toBeGreaterThan(before);
   const recoveredMs = Date.now() - started;
   proxy.setFault(null);
   expect(proxy.stats().byMode[rule.mode]).toBeGreaterThan(faulted);
@@ -164,14 +162,14 @@ test('signIn(ticket) blocked: the reissue answer already wrote the cookie; the s
   });
   const before = await cookieSession();
 
-  expect(await burstAfterRevoke(page)).toBe('20 succeeded, 0 failed.');
-  await expect.poll(() => held.length, { timeout: SETTLE_MS }).toBeGreaterThan(0);
+  expect(await burstAfterRevoke(page)).toMatch(/^Burst \d+: 20 succeeded, 0 failed\.$/);
+  await eventually(() => held.length).toBeGreaterThan(0);
   const written = await cookieSession();
   expect(written.refreshToken).not.toBe(before.refreshToken);
   await page.unroute('**/api/auth/callback/credentials');
 
   // A later reissue persists normally; then the held, older signIn arrives.
-  expect(await burstAfterRevoke(page)).toBe('20 succeeded, 0 failed.');
+  expect(await burstAfterRevoke(page)).toMatch(/^Burst \d+: 20 succeeded, 0 failed\.$/);
   const newest = await cookieSession();
   expect(newest.refreshToken).not.toBe(written.refreshToken);
   for (const release of held) await release().catch(() => undefined);
@@ -217,9 +215,7 @@ test('tab closed right after the reissue answer and reopened 15 s later: signed 
   await page.route('**/api/auth/callback/credentials', (route) => route.abort());
   const answered = page.waitForResponse('**/api/auth/reissue', { timeout: SETTLE_MS });
   await page.getByRole('button', { name: 'Expire my access token now' }).click();
-  await expect
-    .poll(() => page.getByTestId('expire-result').textContent(), { timeout: SETTLE_MS })
-    .toMatch(/revoked/);
+  await eventually(() => page.getByTestId('expire-result').textContent()).toMatch(/revoked/);
   await page.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
   expect((await answered).status()).toBe(200);
   await page.close();
@@ -228,9 +224,7 @@ test('tab closed right after the reissue answer and reopened 15 s later: signed 
 
   await sleepUntil(closedAt + 15_000);
   page = await openDebug();
-  await page
-    .getByRole('button', { name: 'Fire 20 parallel requests' })
-    .waitFor({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Fire 20 parallel requests' }).waitFor();
   await expectSignedIn(page);
   const afterReopen = await reissueOutcomes(stack.api.url);
   // The cookie held the successor: reopening replayed no rotated-out token.
@@ -245,17 +239,18 @@ test('API down for 60 s: the tab recovers by itself within 35 s after the API is
   const downAt = Date.now();
 
   // The proactive reissue falls due during the outage and keeps failing; nobody clicks.
-  await expect
-    .poll(() => page.getByTestId('last-error').textContent(), { timeout: RECOVER_MS })
-    .toMatch(/REISSUE_UNAVAILABLE/);
+  await eventually(() => page.getByTestId('last-error').textContent(), {
+    timeoutMs: RECOVER_MS,
+  }).toMatch(/REISSUE_UNAVAILABLE/);
   const before = await reissueCount(page);
   await sleepUntil(downAt + 60_000);
   await stack.startApi();
   const backAt = Date.now();
 
-  await expect
-    .poll(() => reissueCount(page), { timeout: 60_000, interval: 250 })
-    .toBeGreaterThan(before);
+  await eventually(() => reissueCount(page), {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+  }).toBeGreaterThan(before);
   const recoveredMs = Date.now() - backAt;
   console.log(`API outage of 60 s: the tab recovered ${recoveredMs} ms after the API was back`);
   expect(recoveredMs).toBeLessThanOrEqual(35_000);

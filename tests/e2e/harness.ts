@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { decode, type JWT } from 'next-auth/jwt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { freePort, startApp, startBackend, type Running } from '../../scripts/stack';
+import { freePort, ROOT, startApp, startBackend, type Running } from '../../scripts/stack';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { WAIT_MS } from './waits';
 
 export const DEMO = {
   email: 'demo@example.com',
@@ -27,16 +28,29 @@ export interface Stack {
   stop: () => Promise<void>;
 }
 
-/** A real API server (fresh data dir) and `next start` processes on free ports. */
+/**
+ * A real API server (fresh data dir) and Next processes on free ports: `next start` on the
+ * production build, or `next dev` (mode 'dev') where React's StrictMode and the development-only
+ * parts (the toggle, the inspector button) run.
+ */
 export async function startStack(
   options: {
     apps?: number;
+    mode?: 'dev' | 'start';
     apiEnv?: Record<string, string>;
     appEnv?: Record<string, string>;
     faultProxy?: boolean;
   } = {},
 ): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
+  // A dev cache left by an earlier `next dev` of other sources can put pages into an endless
+  // Turbopack reload; every dev-mode run compiles from scratch.
+  if (options.mode === 'dev') {
+    rmSync(join(ROOT, process.env.NEXT_DIST_DIR || '.next', 'dev'), {
+      recursive: true,
+      force: true,
+    });
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'token-reissue-e2e-'));
   const ports = await Promise.all(Array.from({ length: options.apps ?? 1 }, () => freePort()));
   const origins = ports.flatMap((p) => [`http://localhost:${p}`, `http://127.0.0.1:${p}`]);
@@ -58,7 +72,7 @@ export async function startStack(
     for (const port of ports) {
       apps.push(
         await startApp({
-          mode: 'start',
+          mode: options.mode ?? 'start',
           port,
           backendUrl: proxy?.url ?? api.url,
           secret,
@@ -88,8 +102,13 @@ export async function startStack(
   return stack;
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Real Chromium with the flags this suite needs. Every context it opens (and so every page,
+ * since `browser.newPage()` opens a context too) waits up to WAIT_MS for actions, locators
+ * and navigations instead of Playwright's 30 s, which a busy 2-core machine can exceed.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: inject('chromiumPath'),
     args: [
       '--headless',
@@ -102,6 +121,14 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(WAIT_MS);
+    context.setDefaultNavigationTimeout(WAIT_MS);
+    return context;
+  };
+  return browser;
 }
 
 /** Reissues the API has performed: new rotations plus grace-window replays. */

@@ -7,12 +7,12 @@
  * An event type the machine reacts to without a row here cannot appear in any generated path;
  * the coverage checks then fail, which is the point: a new transition needs its real-world step.
  */
-import { expect } from 'vitest';
 import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import { authMachine, proactiveDelay, type AuthEvent } from '@/machines/auth.machine';
 import { FIFTEEN_MINUTES, NOW, ReissueFailure, reissued, session } from '../machine/fixtures';
 import { eventTypesOf } from '../support/machine-transitions';
 import type { PathWorld } from './model-world';
+import { eventually, WAIT_MS } from './waits';
 
 export type Snapshot = SnapshotFrom<typeof authMachine>;
 
@@ -69,7 +69,7 @@ const asEvents = (types: string[]) => types.map((type) => ({ type }) as unknown 
 const free = (snapshot: Snapshot) => !timerWins(snapshot);
 
 async function click(world: PathWorld, name: string) {
-  await world.page.getByRole('button', { name, exact: true }).click({ timeout: 30_000 });
+  await world.page.getByRole('button', { name, exact: true }).click({ timeout: WAIT_MS });
 }
 
 /** With 30 s tokens: the proactive reissue is due after ~22 s, the token expires after 30 s. */
@@ -79,7 +79,7 @@ const SLEEP_PAST_EXPIRY_MS = 33_000;
 const sleepable = (s: Snapshot) =>
   s.matches({ authenticated: 'active' } as never) && s.context.error === null;
 
-const SIGN_IN_FORM_TIMEOUT = { timeout: 60_000 };
+const SIGN_IN_FORM_TIMEOUT = { timeout: WAIT_MS * 2 };
 
 export const ROWS = {
   signIn: {
@@ -110,13 +110,11 @@ export const ROWS = {
     async perform(world) {
       const other = await world.openOtherTab();
       await other.getByRole('button', { name: 'Expire my access token now' }).click();
-      await expect
-        .poll(() => other.getByTestId('expire-result').textContent(), { timeout: 30_000 })
-        .toContain('revoked');
+      await eventually(() => other.getByTestId('expire-result').textContent()).toContain('revoked');
       await other.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
-      await expect
-        .poll(() => other.getByTestId('burst-result').textContent(), { timeout: 30_000 })
-        .toBe('20 succeeded, 0 failed.');
+      await eventually(() => other.getByTestId('burst-result').textContent()).toBe(
+        '20 succeeded, 0 failed.',
+      );
       await world.closeOtherTab();
       // The person switches back to this tab; next-auth refetches the session on visibilitychange.
       await world.page.bringToFront();
@@ -146,7 +144,7 @@ export const ROWS = {
     async perform(world) {
       const other = await world.openOtherTab();
       await other.getByRole('button', { name: 'Sign out' }).click();
-      await other.waitForURL(/\/signin/, { timeout: 30_000 });
+      await other.waitForURL(/\/signin/, { timeout: WAIT_MS });
       await world.closeOtherTab();
     },
   },
@@ -160,9 +158,9 @@ export const ROWS = {
         : [],
     async perform(world) {
       await click(world, 'Expire my access token now');
-      await expect
-        .poll(() => world.page.getByTestId('expire-result').textContent(), { timeout: 30_000 })
-        .toContain('revoked');
+      await eventually(() => world.page.getByTestId('expire-result').textContent()).toContain(
+        'revoked',
+      );
       world.burstInFlight = true;
       await click(world, 'Fire 20 parallel requests');
     },

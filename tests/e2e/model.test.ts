@@ -16,13 +16,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { leafStateId } from '@/lib/ui/state-ids';
 import { REISSUE_TIMEOUT_MS, proactiveDelay } from '@/machines/auth.machine';
 import { launchChromium, startStack, type Stack } from './harness';
+import { eventually, WAIT_MS } from './waits';
 import { selectPlans, type Plan, type PlannedStep } from './model-paths';
 import { ROWS, rung, timerWins, unmappedEventTypes, type Row, type Snapshot } from './model-table';
 import { counters, PathWorld, type Counters, type PanelEntry, type Shared } from './model-world';
 import { authMachine } from '@/machines/auth.machine';
 
 const TTL_SECONDS = 30;
-const WAIT_MS = 30_000;
 
 const selection = selectPlans(TTL_SECONDS * 1000);
 /** Transition key → the paths that took it for real (after every check of that step passed). */
@@ -129,15 +129,10 @@ function delta(now: Counters, start: Counters) {
 /** API metrics and the proxy's count: one reissue per reissuing state, never a reuse detection. */
 async function expectCounters(start: Counters, expected: Expected, exact: boolean): Promise<void> {
   if (exact) {
-    await expect
-      .poll(
-        async () => {
-          const { reuseDetected, ...rest } = delta(await counters(shared), start);
-          return { ...rest, reuseDetected };
-        },
-        { timeout: WAIT_MS },
-      )
-      .toEqual({ ...expected, reuseDetected: 0 });
+    await eventually(async () => {
+      const { reuseDetected, ...rest } = delta(await counters(shared), start);
+      return { ...rest, reuseDetected };
+    }).toEqual({ ...expected, reuseDetected: 0 });
     return;
   }
   const now = delta(await counters(shared), start);
@@ -151,7 +146,7 @@ async function expectCounters(start: Counters, expected: Expected, exact: boolea
 }
 
 const visible = (locator: { isVisible: () => Promise<boolean> }, want: boolean) =>
-  expect.poll(() => locator.isVisible(), { timeout: WAIT_MS }).toBe(want);
+  eventually(() => locator.isVisible()).toBe(want);
 
 /** What the person sees once the step's state has settled. */
 async function expectUserSees(world: PathWorld, step: PlannedStep): Promise<void> {
@@ -193,9 +188,7 @@ async function expectBurstSettled(world: PathWorld, step: PlannedStep): Promise<
       : step.after.matches('expired') || step.after.matches('signedOut')
         ? /^0 succeeded, 20 failed/
         : /^(1?\d) succeeded, ([1-9]\d?) failed \(Could not renew your session right now/;
-  await expect
-    .poll(() => world.page.getByTestId('burst-result').textContent(), { timeout: WAIT_MS })
-    .toMatch(outcome);
+  await eventually(() => world.page.getByTestId('burst-result').textContent()).toMatch(outcome);
 }
 
 /** The person's posts, on the home page, once the path ends signed in. */

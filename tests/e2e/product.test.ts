@@ -11,6 +11,7 @@ import {
   startStack,
   type Stack,
 } from './harness';
+import { WAIT_MS, eventually } from './waits';
 
 let stack: Stack;
 let browser: Browser;
@@ -66,21 +67,23 @@ test('a new user signs up, signs in, writes a post that is server-rendered after
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Create account' }).click();
   // Sign-up answers alike for new and taken emails, so the new user signs in next.
-  await page.waitForURL(/\/signin\?/, { timeout: 30_000 });
+  await page.waitForURL(/\/signin\?/, { timeout: WAIT_MS });
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Sign in' }).click();
 
   await page.waitForURL(`${stack.app.url}/`);
-  await expect.poll(() => page.getByTestId('pen-name').textContent()).toBe('Ada Lovelace');
+  await eventually(() => page.getByTestId('pen-name').textContent()).toBe('Ada Lovelace');
   expect(await page.getByText(email).count()).toBe(1);
   await page.getByTestId('session-alerts').waitFor({ state: 'attached' });
 
   await page.getByLabel('Title').fill('First light');
   await page.getByLabel('Body').fill('Written in a real browser.');
   await page.getByRole('button', { name: 'Publish' }).click();
-  await expect.poll(() => page.getByTestId('posts').textContent()).toContain('First light');
+  await eventually(() => page.getByTestId('posts').textContent()).toContain('First light');
   expect(await page.getByLabel('Title').inputValue()).toBe('');
+  // The sign-up form promised the pen name is shown on posts.
+  expect(await page.getByTestId('post-byline').first().textContent()).toContain('by Ada Lovelace');
 
   // The HTML the server sends already lists it.
   const html = await (await page.request.get(`${stack.app.url}/`)).text();
@@ -89,8 +92,13 @@ test('a new user signs up, signs in, writes a post that is server-rendered after
   expect(await page.getByTestId('posts').textContent()).toContain('Written in a real browser.');
   await page.getByTestId('session-alerts').waitFor({ state: 'attached' });
 
+  // Delete asks first; "Keep it" keeps it.
   await page.getByRole('button', { name: 'Delete “First light”' }).click();
-  await expect.poll(() => page.getByText('No posts yet').count()).toBe(1);
+  await page.getByRole('link', { name: 'Keep it' }).click();
+  await page.getByRole('button', { name: 'Delete “First light”' }).click();
+  expect(await page.getByTestId('posts').textContent()).toContain('First light');
+  await page.getByRole('button', { name: 'Yes, delete “First light”' }).click();
+  await eventually(() => page.getByText('No posts yet').count()).toBe(1);
   await page.reload();
   expect(await page.getByText('No posts yet').count()).toBe(1);
   await page.context().close();
@@ -105,9 +113,9 @@ test('a signed-out visitor to a protected page is sent to sign-in and comes back
   await page.getByLabel('Password').fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${stack.app.url}/debug`);
-  await expect
-    .poll(() => page.getByTestId('state-authenticated').getAttribute('aria-current'))
-    .toBe('true');
+  await eventually(() => page.getByTestId('state-authenticated').getAttribute('aria-current')).toBe(
+    'true',
+  );
   await page.context().close();
 });
 
@@ -123,13 +131,13 @@ test('an access token rejected while the page is open: the next request reissues
   await revokeAccessToken(await accessTokenOf(page));
 
   await page.getByRole('button', { name: 'Reload' }).click();
-  await expect.poll(() => statuses).toEqual([401, 200]);
+  await eventually(() => statuses).toEqual([401, 200]);
   expect(await reissueCount(stack.api.url)).toBe(before + 1);
   expect(await page.getByTestId('posts-error').count()).toBe(0);
 
   // The next request carries the new token: no 401, no reissue.
   await page.getByRole('button', { name: 'Reload' }).click();
-  await expect.poll(() => statuses).toEqual([401, 200, 200]);
+  await eventually(() => statuses).toEqual([401, 200, 200]);
   expect(await reissueCount(stack.api.url)).toBe(before + 1);
   expect(await page.getByTestId('posts-error').count()).toBe(0);
   await page.context().close();
@@ -161,6 +169,15 @@ test('a session revoked on the API while the page is open: the dialog signs in a
   // "Not now" leaves the page usable and a way back to the dialog.
   await dialog.getByRole('button', { name: 'Not now' }).click();
   await dialog.waitFor({ state: 'hidden' });
+  // The API would still take the revoked session's access token until it expires; the page
+  // does not publish behind the "session ended" it shows.
+  const count = page.locator('#posts-heading .count');
+  const postsBefore = await count.textContent();
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await eventually(() => page.getByTestId('post-form-error').textContent()).toContain(
+    'this post was not sent',
+  );
+  expect(await count.textContent()).toBe(postsBefore);
   await page
     .getByTestId('session-ended-banner')
     .getByRole('button', { name: 'Sign in again' })
@@ -170,19 +187,22 @@ test('a session revoked on the API while the page is open: the dialog signs in a
 
   await dialog.getByLabel('Password').fill('not the password');
   await dialog.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('do not match');
+  await eventually(() => dialog.getByRole('alert').textContent()).toContain('do not match');
 
   await dialog.getByLabel('Password').fill(DEMO.password);
   await dialog.getByRole('button', { name: 'Sign in' }).click();
   await dialog.waitFor({ state: 'detached' });
 
   expect(page.url()).toBe(url);
+  // Signed in again: no message about the session that ended stays behind.
+  await eventually(() => page.getByTestId('post-form-error').count()).toBe(0);
+  expect(await page.getByTestId('posts-error').count()).toBe(0);
   expect(await page.getByLabel('Title').inputValue()).toBe('Unsaved thoughts');
   expect(await page.getByLabel('Body').inputValue()).toBe('Typed before the session was revoked.');
 
   // The new session works: the draft can be published.
   await page.getByRole('button', { name: 'Publish' }).click();
-  await expect.poll(() => page.getByTestId('posts').textContent()).toContain('Unsaved thoughts');
+  await eventually(() => page.getByTestId('posts').textContent()).toContain('Unsaved thoughts');
   await page.context().close();
 });
 
@@ -205,17 +225,17 @@ test('from the dialog, "Go to the sign-in page" ends the dead session and sign-i
   await page.getByLabel('Password').fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${stack.app.url}/debug`);
-  await expect
-    .poll(() => page.getByTestId('statechart-panel').getAttribute('data-current'))
-    .toBe('authenticated.active');
+  await eventually(() => page.getByTestId('statechart-panel').getAttribute('data-current')).toBe(
+    'authenticated.active',
+  );
   await page.context().close();
 });
 
 test('the statechart on /debug: after "Expire my access token now", 20 parallel requests light refreshing then authenticated and share one reissue', async () => {
   const page = await signedInPage('/debug');
-  await expect
-    .poll(() => page.getByTestId('statechart-panel').getAttribute('data-current'))
-    .toBe('authenticated.active');
+  await eventually(() => page.getByTestId('statechart-panel').getAttribute('data-current')).toBe(
+    'authenticated.active',
+  );
   // Drawn from the machine's own description: every state, and an arrow for every transition.
   const svg = page.getByTestId('statechart');
   const drawnStates = await svg
@@ -249,11 +269,11 @@ test('the statechart on /debug: after "Expire my access token now", 20 parallel 
   const before = await reissueCount(stack.api.url);
 
   await page.getByRole('button', { name: 'Expire my access token now' }).click();
-  await expect.poll(() => page.getByTestId('expire-result').textContent()).toContain('revoked');
+  await eventually(() => page.getByTestId('expire-result').textContent()).toContain('revoked');
   await page.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
-  await expect
-    .poll(() => page.getByTestId('burst-result').textContent())
-    .toBe('20 succeeded, 0 failed.');
+  await eventually(() => page.getByTestId('burst-result').textContent()).toBe(
+    'Burst 1: 20 succeeded, 0 failed.',
+  );
 
   const highlights = await page.evaluate(
     () => (window as unknown as { highlights: string[] }).highlights,
@@ -267,6 +287,13 @@ test('the statechart on /debug: after "Expire my access token now", 20 parallel 
   expect(await page.getByTestId('state-history').textContent()).toContain('refreshing');
 
   expect(await page.getByTestId('reissue-count').textContent()).toBe('1');
+  expect(await reissueCount(stack.api.url)).toBe(before + 1);
+
+  // The same burst again reads differently, so a person can tell it ran (and needed no reissue).
+  await page.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
+  await eventually(() => page.getByTestId('burst-result').textContent()).toBe(
+    'Burst 2: 20 succeeded, 0 failed.',
+  );
   expect(await reissueCount(stack.api.url)).toBe(before + 1);
   await page.context().close();
 });
@@ -293,7 +320,7 @@ test('a transient reissue failure shows a notice, keeps the person signed in, an
   expect(await page.getByTestId('header-pen-name').textContent()).toBe(DEMO.penName);
 
   // The machine retries on its own after 0.25 s, then 1 s; let one retry fail, then recover by hand.
-  await expect.poll(() => failures).toBeGreaterThanOrEqual(2);
+  await eventually(() => failures).toBeGreaterThanOrEqual(2);
   failing = false;
   await notice.getByRole('button', { name: 'Retry now' }).click();
   await notice.waitFor({ state: 'detached' });
@@ -304,6 +331,68 @@ test('a transient reissue failure shows a notice, keeps the person signed in, an
   );
   await page.getByRole('button', { name: 'Reload' }).click();
   await reloaded;
-  await expect.poll(() => page.getByTestId('posts-error').count()).toBe(0);
+  await eventually(() => page.getByTestId('posts-error').count()).toBe(0);
+  await page.context().close();
+});
+
+test('signing up with a taken email keeps the password typed and links to sign-in', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${stack.app.url}/signup`);
+  await page.getByLabel('Pen name').fill('Someone Else');
+  await page.getByLabel('Email').fill(DEMO.email);
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  const alert = page.getByRole('alert').filter({ hasText: 'already exists' });
+  await alert.waitFor();
+  expect(await page.getByLabel('Password').inputValue()).toBe('a long enough password');
+  expect(await page.getByLabel('Email').inputValue()).toBe(DEMO.email);
+  await alert.getByRole('link', { name: 'Sign in instead' }).click();
+  await page.waitForURL(`${stack.app.url}/signin?callbackUrl=%2F`);
+  await page.context().close();
+});
+
+test('without JavaScript, Publish, Delete (with its confirmation), Reload and Sign out still work', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signInThroughForm(page, stack.app.url);
+  await page.waitForURL(`${stack.app.url}/`);
+
+  await page.getByLabel('Title').fill('Posted without scripts');
+  await page.getByLabel('Body').fill('A plain form post.');
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await eventually(() => page.getByTestId('posts').textContent()).toContain(
+    'Posted without scripts',
+  );
+
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await page.waitForURL((url) => url.pathname === '/' && !url.search.includes('confirm'));
+  expect(await page.getByTestId('posts').textContent()).toContain('Posted without scripts');
+
+  await page.getByRole('button', { name: 'Delete “Posted without scripts”' }).click();
+  await page.waitForURL(/\?confirmDelete=/);
+  await page.getByRole('button', { name: 'Yes, delete “Posted without scripts”' }).click();
+  await page.waitForURL(`${stack.app.url}/`);
+  expect(await page.getByText('Posted without scripts').count()).toBe(0);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${stack.app.url}/signin?reason=signedOut`);
+  await page.goto(`${stack.app.url}/`);
+  await page.waitForURL(/\/signin\?callbackUrl=/);
+  await context.close();
+});
+
+test('/debug at 1280 px: the diagram and the transition table stay inside their column', async () => {
+  const page = await signedInPage('/debug');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByText('Every transition, with guards and actions').click();
+  const overflow = await page.evaluate(() => {
+    const column = document.querySelector('.sc-main')!.getBoundingClientRect();
+    return ['.statechart-frame', '.statechart', '.transitions', '.table-scroll'].map((selector) => {
+      const box = document.querySelector(selector)!.getBoundingClientRect();
+      return { selector, past: Math.max(0, Math.round(box.right - column.right)) };
+    });
+  });
+  expect(overflow.filter(({ past }) => past > 0)).toEqual([]);
   await page.context().close();
 });

@@ -14,6 +14,7 @@ import {
   signInWithPassword,
   sleepUntil,
 } from './harness';
+import { eventually } from './waits';
 
 /**
  * Three `next start` processes behind one round-robin origin, sharing a real Redis, in front of
@@ -22,7 +23,6 @@ import {
  * and the proxy reissues with 2 s left, so a session expires within a test.
  */
 const APPS = 3;
-const WAIT = { timeout: 60_000, interval: 250 };
 
 let stack: ScaleOutStack;
 let browser: Browser | undefined;
@@ -158,24 +158,24 @@ describe('strict API, 3 processes, Redis, one origin', () => {
 
     const before = await reissueOutcomes(stack.api.url);
     await first.getByRole('button', { name: 'Expire my access token now' }).click();
-    await expect
-      .poll(() => first.getByTestId('expire-result').textContent(), WAIT)
-      .toContain('revoked');
+    await eventually(() => first.getByTestId('expire-result').textContent(), {
+      timeoutMs: 60_000,
+    }).toContain('revoked');
     await Promise.all(
       tabs.map((tab) => tab.getByRole('button', { name: 'Fire 20 parallel requests' }).click()),
     );
     const results: string[] = [];
     for (const tab of tabs) {
-      await expect
-        .poll(() => tab.getByTestId('burst-result').textContent(), WAIT)
-        .toMatch(/succeeded/);
+      await eventually(() => tab.getByTestId('burst-result').textContent(), {
+        timeoutMs: 60_000,
+      }).toMatch(/succeeded/);
       results.push((await tab.getByTestId('burst-result').textContent()) ?? '');
     }
     const after = await reissueOutcomes(stack.api.url);
     console.log(
       `5 tabs × 20 requests after revocation: ${results.join(' | ')}; rotated ${after.rotated - before.rotated}, reuse ${after.reuse_detected - before.reuse_detected}, per process ${stack.origin.counts.join('/')}`,
     );
-    expect(results).toEqual(Array(5).fill('20 succeeded, 0 failed.'));
+    expect(results).toEqual(Array(5).fill('Burst 1: 20 succeeded, 0 failed.'));
     expect(after.rotated - before.rotated).toBe(1);
     expect(after.reuse_detected - before.reuse_detected).toBe(0);
     await context.close();

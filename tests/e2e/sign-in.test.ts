@@ -2,6 +2,7 @@ import { decode } from 'next-auth/jwt';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEMO, launchChromium, signInThroughForm, startStack, type Stack } from './harness';
+import { eventually } from './waits';
 
 let stack: Stack;
 let browser: Browser;
@@ -22,10 +23,10 @@ test('the demo user signs in, stays signed in across a reload, and signs out; th
 
   await signInThroughForm(page, stack.app.url);
   await page.waitForURL(`${stack.app.url}/`);
-  await expect.poll(() => page.getByTestId('pen-name').textContent()).toBe(DEMO.penName);
+  await eventually(() => page.getByTestId('pen-name').textContent()).toBe(DEMO.penName);
 
   await page.reload();
-  await expect.poll(() => page.getByTestId('pen-name').textContent()).toBe(DEMO.penName);
+  await eventually(() => page.getByTestId('pen-name').textContent()).toBe(DEMO.penName);
 
   // The refresh token, as the server knows it: decrypt the httpOnly cookie with the app's secret.
   const sessionCookie = (await context.cookies()).find((c) => c.name === 'next-auth.session-token');
@@ -52,9 +53,9 @@ test('the demo user signs in, stays signed in across a reload, and signs out; th
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/signin/);
-  await expect
-    .poll(() => page.evaluate(async () => (await fetch('/api/auth/session')).text()))
-    .toBe('{}');
+  await eventually(() => page.evaluate(async () => (await fetch('/api/auth/session')).text())).toBe(
+    '{}',
+  );
 
   // Sign-out revoked the family on the API: the refresh token is dead.
   const reissue = await fetch(`${stack.api.url}/auth/reissue`, {
@@ -95,7 +96,7 @@ test('signing in after being sent away from the home page lands on the home page
   await page.getByLabel('Password').fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${stack.app.url}/`);
-  await expect.poll(() => page.getByTestId('pen-name').textContent()).toBe(DEMO.penName);
+  await eventually(() => page.getByTestId('pen-name').textContent()).toBe(DEMO.penName);
   await page.waitForTimeout(1_000);
   expect(page.url()).toBe(`${stack.app.url}/`);
   expect(navigations).toBeLessThanOrEqual(2);
@@ -109,7 +110,7 @@ test('the sign-in form works without JavaScript', async () => {
   await page.getByLabel('Email').fill(DEMO.email);
   await page.getByLabel('Password').fill('wrong-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => page.getByRole('alert').textContent()).toContain('do not match');
+  await eventually(() => page.getByRole('alert').textContent()).toContain('do not match');
 
   await page.getByLabel('Password').fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -4,14 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { createMachine, type AnyStateNode } from 'xstate';
 import {
   authMachineDiagram,
+  DIAGRAM_END,
+  DIAGRAM_START,
   describeMachine,
+  embedDiagram,
   renderMarkdown,
   renderMermaid,
 } from '@/machines/auth.diagram';
 import { authMachine } from '@/machines/auth.machine';
 
 function committed(file: string): string {
-  return readFileSync(fileURLToPath(new URL(`../../docs/${file}`, import.meta.url)), 'utf8');
+  return readFileSync(fileURLToPath(new URL(`../../${file}`, import.meta.url)), 'utf8');
 }
 
 function stateNodesOf(node: AnyStateNode): AnyStateNode[] {
@@ -20,15 +23,45 @@ function stateNodesOf(node: AnyStateNode): AnyStateNode[] {
 
 describe('docs/auth-machine.*', () => {
   it('the committed Mermaid file is what the machine renders today (run `npm run diagram`)', () => {
-    expect(committed('auth-machine.mmd')).toBe(renderMermaid(authMachineDiagram));
+    expect(committed('docs/auth-machine.mmd')).toBe(renderMermaid(authMachineDiagram));
   });
 
   it('the committed Markdown page is what the machine renders today (run `npm run diagram`)', () => {
-    const markdown = committed('auth-machine.md');
+    const markdown = committed('docs/auth-machine.md');
 
     expect(markdown).toBe(renderMarkdown(authMachineDiagram));
     expect(markdown).toContain('```mermaid\nstateDiagram-v2\n');
     expect(markdown).toContain('`npm run diagram`');
+  });
+
+  it('the README embeds the same diagram between its markers (run `npm run diagram`)', () => {
+    const readme = committed('README.md');
+    const embedded = readme.slice(readme.indexOf(DIAGRAM_START), readme.indexOf(DIAGRAM_END));
+
+    expect(readme).toBe(embedDiagram(readme, authMachineDiagram));
+    expect(embedded).toContain(renderMermaid(authMachineDiagram));
+    // `refreshed` is drawn inside `authenticated`, never beside it.
+    expect(embedded).toMatch(
+      /state authenticated \{[^}]*state "refreshed" as authenticated_refreshed[^}]*\}/,
+    );
+    expect(embedded).toContain('expired --> signedOut : SIGN_OUT');
+    expect(embedded).toContain('authenticated --> authenticated : SESSION_UPDATE [isNewerSession]');
+    for (const { guard } of authMachineDiagram.transitions) {
+      if (guard) expect(embedded).toContain(`[${guard}]`);
+    }
+  });
+
+  it('embedDiagram replaces only what lies between the markers, and refuses a page without them', () => {
+    const page = `# Title\n\n${DIAGRAM_START}\nold picture\n${DIAGRAM_END}\n\nProse after.\n`;
+    const embedded = embedDiagram(page, authMachineDiagram);
+
+    expect(
+      embedded.startsWith(`# Title\n\n${DIAGRAM_START}\n\n\`\`\`mermaid\nstateDiagram-v2\n`),
+    ).toBe(true);
+    expect(embedded.endsWith(`\`\`\`\n\n${DIAGRAM_END}\n\nProse after.\n`)).toBe(true);
+    expect(embedded).not.toContain('old picture');
+    expect(embedDiagram(embedded, authMachineDiagram)).toBe(embedded);
+    expect(() => embedDiagram('# No markers\n', authMachineDiagram)).toThrow(/Markers not found/);
   });
 
   it('names every state, event, delay, actor and guard of the machine', () => {

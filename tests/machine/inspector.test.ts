@@ -1,7 +1,7 @@
 import { createBrowserInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise, type InspectionEvent } from 'xstate';
-import { bufferUntilLoaded, inspectObserver } from '@/lib/auth/inspector';
+import { createInspectRelay, INSPECTOR_URL } from '@/lib/auth/inspector';
 import { authMachine, type ReissueInput } from '@/machines/auth.machine';
 import type { ReissueResult } from '@/machines/auth.types';
 import { FIFTEEN_MINUTES, NOW, session } from './fixtures';
@@ -83,52 +83,55 @@ describe('inspection', () => {
   });
 });
 
-describe('bufferUntilLoaded', () => {
-  it('keeps events until the inspector has loaded, then forwards them in order', async () => {
-    const forwarded: InspectionEvent[] = [];
-    let finishLoading: () => void = () => {};
-    const inspect = bufferUntilLoaded(
-      () =>
-        new Promise((resolve) => {
-          finishLoading = () => resolve({ next: (event) => forwarded.push(event) });
-        }),
-    );
-    const actor = createActor(machine, { inspect });
+describe('createInspectRelay', () => {
+  it('keeps events until an observer attaches, replays them in order, then forwards new ones', () => {
+    const relay = createInspectRelay();
+    const actor = createActor(machine, { inspect: relay });
 
     actor.start();
     actor.send(signIn);
-    expect(forwarded).toEqual([]);
-
-    finishLoading();
-    await inspect.loaded;
+    const forwarded: InspectionEvent[] = [];
+    relay.attach({ next: (event) => forwarded.push(event) });
     actor.send(reject);
     actor.stop();
 
     expect(forwarded[0]?.type).toBe('@xstate.actor');
-    expect(eventTypes(forwarded)).toEqual(
+    const types = eventTypes(forwarded);
+    expect(types).toEqual(
       expect.arrayContaining(['xstate.init', 'SESSION_UPDATE', 'TOKEN_REJECTED']),
     );
-    const types = eventTypes(forwarded);
     expect(types.indexOf('SESSION_UPDATE')).toBeLessThan(types.indexOf('TOKEN_REJECTED'));
   });
 
-  it('drops the oldest events beyond the limit but keeps actor registrations', async () => {
-    const forwarded: InspectionEvent[] = [];
-    let finishLoading: () => void = () => {};
-    const inspect = bufferUntilLoaded(
-      () =>
-        new Promise((resolve) => {
-          finishLoading = () => resolve({ next: (event) => forwarded.push(event) });
-        }),
-      3,
+  it('an observer attached again (a reopened inspector) gets the whole history, the old one nothing new', () => {
+    const relay = createInspectRelay();
+    const actor = createActor(machine, { inspect: relay });
+    const first: InspectionEvent[] = [];
+    const second: InspectionEvent[] = [];
+
+    actor.start();
+    relay.attach({ next: (event) => first.push(event) });
+    actor.send(signIn);
+    const firstCount = first.length;
+    relay.attach({ next: (event) => second.push(event) });
+    actor.send(reject);
+    actor.stop();
+
+    expect(first).toHaveLength(firstCount);
+    expect(eventTypes(second)).toEqual(
+      expect.arrayContaining(['xstate.init', 'SESSION_UPDATE', 'TOKEN_REJECTED']),
     );
-    const actor = createActor(machine, { inspect });
+  });
+
+  it('drops the oldest events beyond the limit but keeps actor registrations', () => {
+    const relay = createInspectRelay(3);
+    const actor = createActor(machine, { inspect: relay });
 
     actor.start();
     actor.send(signIn);
     actor.send(reject);
-    finishLoading();
-    await inspect.loaded;
+    const forwarded: InspectionEvent[] = [];
+    relay.attach({ next: (event) => forwarded.push(event) });
     actor.stop();
 
     expect(forwarded.slice(0, 3).map((event) => event.type)).toEqual([
@@ -137,57 +140,60 @@ describe('bufferUntilLoaded', () => {
       '@xstate.snapshot',
     ]);
   });
-
-  it('drops everything, and never throws, when the inspector fails to load', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const inspect = bufferUntilLoaded(() => Promise.reject(new Error('chunk failed')));
-    const actor = createActor(machine, { inspect });
-
-    actor.start();
-    await inspect.loaded;
-    actor.send(signIn);
-    actor.stop();
-
-    expect(warn).toHaveBeenCalledOnce();
-    warn.mockRestore();
-  });
 });
 
-describe('inspectObserver', () => {
-  it('is off on the server, without the flag, and outside development', () => {
+/** A fresh copy of the module: it holds the tab's one relay. */
+async function freshInspectorModule() {
+  vi.resetModules();
+  return import('@/lib/auth/inspector');
+}
+
+function stubBrowser(opened: { postMessage: ReturnType<typeof vi.fn> } | null) {
+  const listeners: Array<(message: { data: unknown }) => void> = [];
+  const stubWindow = {
+    open: vi.fn(() => opened),
+    addEventListener: (_type: string, listener: (message: { data: unknown }) => void) =>
+      listeners.push(listener),
+    requestIdleCallback: (callback: () => void) => setTimeout(callback, 0),
+  };
+  vi.stubGlobal('window', stubWindow);
+  return { stubWindow, listeners };
+}
+
+describe('inspectObserver and openInspector', () => {
+  it('are off on the server and outside development', async () => {
     vi.stubEnv('NODE_ENV', 'development');
-    vi.stubEnv('NEXT_PUBLIC_XSTATE_INSPECT', '1');
-    expect(inspectObserver()).toBeUndefined();
+    let inspector = await freshInspectorModule();
+    expect(inspector.inspectObserver()).toBeUndefined();
+    expect(inspector.openInspector()).toBe('unavailable');
 
-    vi.stubGlobal('window', {});
-    vi.stubEnv('NEXT_PUBLIC_XSTATE_INSPECT', '');
-    expect(inspectObserver()).toBeUndefined();
-
-    vi.stubEnv('NEXT_PUBLIC_XSTATE_INSPECT', '1');
+    const { stubWindow } = stubBrowser({ postMessage: vi.fn() });
     vi.stubEnv('NODE_ENV', 'production');
-    expect(inspectObserver()).toBeUndefined();
+    inspector = await freshInspectorModule();
+    expect(inspector.inspectObserver()).toBeUndefined();
+    expect(inspector.inspectorAvailable()).toBe(false);
+    expect(inspector.openInspector()).toBe('unavailable');
+    expect(stubWindow.open).not.toHaveBeenCalled();
   });
 
-  it('in a development browser with the flag, lazy-loads the Stately inspector and feeds it', async () => {
+  it('in a development browser, starting the actor opens no window: only the button does', async () => {
     const inspectorWindow = { postMessage: vi.fn() };
-    const listeners: Array<(message: { data: unknown }) => void> = [];
-    const stubWindow = {
-      open: vi.fn(() => inspectorWindow),
-      addEventListener: (_type: string, listener: (message: { data: unknown }) => void) =>
-        listeners.push(listener),
-      requestIdleCallback: (callback: () => void) => setTimeout(callback, 0),
-    };
-    vi.stubGlobal('window', stubWindow);
+    const { stubWindow, listeners } = stubBrowser(inspectorWindow);
     vi.stubEnv('NODE_ENV', 'development');
-    vi.stubEnv('NEXT_PUBLIC_XSTATE_INSPECT', '1');
+    const inspector = await freshInspectorModule();
 
-    const inspect = inspectObserver();
-    expect(inspect).toBeDefined();
-    const actor = createActor(machine, { inspect });
+    const actor = createActor(machine, { inspect: inspector.inspectObserver() });
     actor.start();
     actor.send(signIn);
-    await inspect?.loaded;
-    // The inspector page announces itself; the adapter then posts what it holds and what follows.
+    expect(stubWindow.open).not.toHaveBeenCalled();
+
+    // The click: the window opens synchronously, before the library has loaded.
+    expect(inspector.openInspector()).toBe('opened');
+    expect(stubWindow.open).toHaveBeenCalledWith(INSPECTOR_URL, 'xstateinspector');
+    expect(stubWindow.open).toHaveBeenCalledOnce();
+
+    // The inspector page announces itself; the adapter then posts what the relay kept and what follows.
+    await vi.waitFor(() => expect(listeners).toHaveLength(1));
     for (const listener of listeners) listener({ data: { type: '@statelyai.connected' } });
     actor.send(reject);
 
@@ -195,14 +201,22 @@ describe('inspectObserver', () => {
       inspectorWindow.postMessage.mock.calls.map(([message]) => message as StatelyInspectionEvent);
     await vi.waitFor(() =>
       expect(eventTypes(posted())).toEqual(
-        expect.arrayContaining(['SESSION_UPDATE', 'TOKEN_REJECTED']),
+        expect.arrayContaining(['xstate.init', 'SESSION_UPDATE', 'TOKEN_REJECTED']),
       ),
     );
     actor.stop();
-    expect(listeners).toHaveLength(1);
-    expect(stubWindow.open).toHaveBeenCalledWith('https://stately.ai/inspect', 'xstateinspector');
+    expect(posted().some((event) => event.type === '@xstate.actor')).toBe(true);
     expect(snapshotValues(posted())).toEqual(
       expect.arrayContaining([{ authenticated: 'active' }, { refreshing: 'reactive' }]),
     );
+    expect(stubWindow.open).toHaveBeenCalledOnce();
+  });
+
+  it('says so when a popup blocker refuses the window', async () => {
+    stubBrowser(null);
+    vi.stubEnv('NODE_ENV', 'development');
+    const inspector = await freshInspectorModule();
+
+    expect(inspector.openInspector()).toBe('blocked');
   });
 });

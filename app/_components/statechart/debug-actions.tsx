@@ -35,6 +35,8 @@ function Result({ outcome, testId }: { outcome: Outcome | undefined; testId: str
 export function DebugActions() {
   const [expire, setExpire] = useState<Outcome>();
   const [burst, setBurst] = useState<Outcome>();
+  // Numbered, so a second burst with the same outcome still visibly changes the text.
+  const [bursts, setBursts] = useState(0);
 
   async function expireToken() {
     setExpire({ kind: 'pending' });
@@ -50,6 +52,8 @@ export function DebugActions() {
   }
 
   async function fireRequests() {
+    const run = bursts + 1;
+    setBursts(run);
     setBurst({ kind: 'pending' });
     const results = await Promise.allSettled(
       Array.from({ length: PARALLEL_REQUESTS }, () => clientAuth.get('/users/me')),
@@ -59,7 +63,7 @@ export function DebugActions() {
     setBurst({
       kind: failed.length > 0 ? 'failed' : 'done',
       message:
-        `${results.length - failed.length} succeeded, ${failed.length} failed` +
+        `Burst ${run}: ${results.length - failed.length} succeeded, ${failed.length} failed` +
         (first?.status === 'rejected' ? ` (${describeFailure(first.reason)})` : '.'),
     });
   }

@@ -4,6 +4,8 @@ import { useSession } from 'next-auth/react';
 import dynamic from 'next/dynamic';
 import { usePathname } from 'next/navigation';
 import { useEffect, useId, useRef, useState } from 'react';
+import { useAuthState } from '@/lib/ui/use-auth-state';
+import { leafStateId } from '@/lib/ui/state-ids';
 
 // Loaded on first open, so pages that never open it do not download the diagram.
 const StatechartPanel = dynamic(
@@ -13,6 +15,7 @@ const StatechartPanel = dynamic(
 
 function Toggle() {
   const [open, setOpen] = useState(false);
+  const state = useAuthState((snapshot) => leafStateId(snapshot.value), '');
   const panelId = useId();
   const toggleRef = useRef<HTMLButtonElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -37,9 +40,9 @@ function Toggle() {
   return (
     <>
       {open && (
-        <aside id={panelId} className="dev-sheet" aria-label="Statechart (development)">
+        <aside id={panelId} className="dev-sheet" aria-label="Auth machine (development)">
           <div className="row">
-            <h2>Statechart</h2>
+            <h2>Auth machine</h2>
             <button
               ref={closeRef}
               type="button"
@@ -60,14 +63,19 @@ function Toggle() {
         aria-controls={open ? panelId : undefined}
         hidden={open}
         onClick={() => setOpen(true)}
+        data-testid="dev-toggle"
       >
-        Statechart
+        Auth machine <span className="dev-toggle-state">{state}</span>
       </button>
     </>
   );
 }
 
-/** In development, a floating "Statechart" button on every signed-in page (the /debug page shows it already). */
+/**
+ * In development, a button on every signed-in page that opens the live chart in a side sheet
+ * (the /debug page shows it already). Named for what it shows, the auth machine and its current
+ * state, so it is not a second control called "Statechart" beside the header's link to /debug.
+ */
 export function DevStatechartToggle() {
   const { status } = useSession();
   const pathname = usePathname();

@@ -1,14 +1,22 @@
 /** How to watch the same actor in Stately's inspector (development only, see lib/auth/inspector.ts). */
 export function InspectorHelp() {
+  const development = process.env.NODE_ENV === 'development';
   return (
     <section className="inspector-help" aria-labelledby="inspector-heading">
       <h2 id="inspector-heading">Watch it in the Stately inspector</h2>
-      <p>
-        Start the app with <code>NEXT_PUBLIC_XSTATE_INSPECT=1 npm run dev</code> and sign in. A
-        second window opens with Stately&apos;s inspector showing this tab&apos;s auth actor: every
-        event, state and context change, as a sequence diagram or the machine itself. It is only
-        loaded in development, never in a production build.
-      </p>
+      {development ? (
+        <p>
+          <strong>Open in the Stately inspector</strong> (beside the counters) opens a second window
+          with Stately&apos;s inspector showing this tab&apos;s auth actor: every event, state and
+          context change since the page loaded, as a sequence diagram or the machine itself. Nothing
+          opens until you ask; if nothing appears, allow pop-ups for this site.
+        </p>
+      ) : (
+        <p>
+          Run the app with <code>npm run dev</code> to get a button here that opens Stately&apos;s
+          inspector on this tab&apos;s auth actor. Production builds do not include the inspector.
+        </p>
+      )}
     </section>
   );
 }

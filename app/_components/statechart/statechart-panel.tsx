@@ -12,6 +12,7 @@ import { useNow } from '@/lib/ui/use-now';
 import { useStateHistory } from '@/lib/ui/use-state-history';
 import { authMachineDiagram } from '@/machines/auth.diagram';
 import { DebugActions } from './debug-actions';
+import { InspectorButton } from './inspector-button';
 import { StatechartDiagram } from './statechart-diagram';
 import { TransitionTable } from './transition-table';
 
@@ -150,6 +151,7 @@ function LivePanel() {
             </div>
           </dl>
           <DebugActions />
+          <InspectorButton />
         </div>
       </div>
     </div>

@@ -1,0 +1,180 @@
+/**
+ * The app as `npm run dev` serves it: `next dev`, where React's StrictMode runs every effect
+ * twice and the development-only parts (the floating toggle, the inspector button) exist. The
+ * production suites cannot see what goes wrong only here.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { INSPECTOR_URL } from '@/lib/auth/inspector';
+import {
+  createPostOnApi,
+  DEMO,
+  launchChromium,
+  signInThroughForm,
+  startStack,
+  type Stack,
+} from './harness';
+import { eventually } from './waits';
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack({ mode: 'dev', apiEnv: { ACCESS_TOKEN_TTL: '600' } });
+  browser = await launchChromium();
+  // `next dev` compiles a route on its first request; do it once here, not inside a test's waits.
+  for (const path of ['/signin', '/', '/debug']) await fetch(`${stack.app.url}${path}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function signedInPage(options: { viewport?: { width: number; height: number } } = {}) {
+  const context = await browser.newContext(options);
+  // A stand-in for the inspector's window: records window.open calls and what is posted to it.
+  await context.addInitScript(() => {
+    const record = { opened: [] as unknown[][], posted: [] as unknown[] };
+    Object.assign(window, { inspectorRecord: record });
+    window.open = (...args: unknown[]) => {
+      record.opened.push(args);
+      return {
+        postMessage: (message: unknown) => record.posted.push(message),
+        closed: false,
+      } as unknown as Window;
+    };
+  });
+  const page = await context.newPage();
+  await signInThroughForm(page, stack.app.url);
+  await page.waitForURL(`${stack.app.url}/`);
+  await page.getByTestId('session-alerts').waitFor({ state: 'attached' });
+  return page;
+}
+
+function inspectorRecord(page: Page) {
+  return page.evaluate(
+    () =>
+      (window as unknown as { inspectorRecord: { opened: unknown[][]; posted: unknown[] } })
+        .inspectorRecord,
+  );
+}
+
+test('under StrictMode the session-expired dialog stays open until the person closes it', async () => {
+  const page = await signedInPage();
+  const accessToken = await page.evaluate(
+    async () =>
+      ((await (await fetch('/api/auth/session')).json()) as { accessToken: string }).accessToken,
+  );
+  await fetch(`${stack.api.url}/debug/revoke-sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO.email }),
+  });
+  await fetch(`${stack.api.url}/debug/expire-access-token`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+
+  await page.getByRole('button', { name: 'Reload' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Your session ended' });
+  await dialog.waitFor();
+  // StrictMode's extra unmount/mount has run by now; its close event must not have closed it.
+  await page.waitForTimeout(2_000);
+  expect(await dialog.isVisible()).toBe(true);
+  expect(await page.getByTestId('session-ended-banner').count()).toBe(0);
+
+  await dialog.getByRole('button', { name: 'Not now' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByTestId('session-ended-banner').waitFor();
+  await page.context().close();
+});
+
+test('the development toggle opens the live chart over any page and gives focus back when closed', async () => {
+  const page = await signedInPage();
+  const toggle = page.getByRole('button', { name: /^Auth machine/ });
+  await eventually(() => toggle.textContent()).toBe('Auth machine authenticated.active');
+  // The header's link to /debug is the only control called "Statechart".
+  expect(await page.getByRole('link', { name: 'Statechart' }).count()).toBe(1);
+  expect(await page.getByRole('button', { name: 'Statechart' }).count()).toBe(0);
+
+  await toggle.click();
+  const sheet = page.getByRole('complementary', { name: 'Auth machine (development)' });
+  await sheet.waitFor();
+  await eventually(() => sheet.getByTestId('statechart-panel').getAttribute('data-current')).toBe(
+    'authenticated.active',
+  );
+  await page.keyboard.press('Escape');
+  await sheet.waitFor({ state: 'detached' });
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+    'dev-toggle',
+  );
+  await page.context().close();
+});
+
+test('the inspector opens only from its button, and then receives the actor from its first event', async () => {
+  const page = await signedInPage();
+  // Neither the sign-in page nor the home page opened a window on load.
+  expect((await inspectorRecord(page)).opened).toEqual([]);
+
+  await page.goto(`${stack.app.url}/debug`);
+  await page.getByTestId('session-alerts').waitFor({ state: 'attached' });
+  expect((await inspectorRecord(page)).opened).toEqual([]);
+
+  await page.getByRole('button', { name: 'Open in the Stately inspector' }).click();
+  expect((await inspectorRecord(page)).opened).toEqual([[INSPECTOR_URL, 'xstateinspector']]);
+  await eventually(() => page.getByTestId('inspector-result').textContent()).toContain(
+    'opened in another window',
+  );
+
+  // The inspector page says it is ready; from then on the adapter posts the actor and its history.
+  await eventually(async () => {
+    await page.evaluate(() => window.postMessage({ type: '@statelyai.connected' }, '*'));
+    const posted = (await inspectorRecord(page)).posted as Array<{
+      type: string;
+      event?: { type: string };
+    }>;
+    return (
+      posted.some((message) => message.type === '@xstate.actor') &&
+      posted.some((message) => message.event?.type === 'SESSION_UPDATE')
+    );
+  }).toBe(true);
+  expect((await inspectorRecord(page)).opened).toHaveLength(1);
+  await page.context().close();
+});
+
+test('on a phone, the development toggle sits after the content instead of over the first post', async () => {
+  const seed = await fetch(`${stack.api.url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO.email, password: DEMO.password }),
+  });
+  const { accessToken } = (await seed.json()) as { accessToken: string };
+  for (const title of ['Phone post one', 'Phone post two']) {
+    await createPostOnApi(stack.api.url, accessToken, {
+      title,
+      body: 'A body long enough to wrap.',
+    });
+  }
+  const page = await signedInPage({ viewport: { width: 390, height: 844 } });
+  const toggle = page.getByRole('button', { name: /^Auth machine/ });
+  await toggle.waitFor();
+
+  const boxes = await page.evaluate(() =>
+    [...document.querySelectorAll('main *')].map(
+      (element) => element.getBoundingClientRect().toJSON() as DOMRect,
+    ),
+  );
+  const button = (await toggle.boundingBox())!;
+  const overlaps = boxes.filter(
+    (box) =>
+      box.width > 0 &&
+      box.height > 0 &&
+      box.left < button.x + button.width &&
+      button.x < box.right &&
+      box.top < button.y + button.height &&
+      button.y < box.bottom,
+  );
+  expect(overlaps).toEqual([]);
+  await page.context().close();
+});

@@ -1,0 +1,25 @@
+/**
+ * How long browser tests wait, in one place. The suite runs on busy 2-core machines where a
+ * `next start` answer or a reissue can take seconds, so no wait uses a library's 1 s default:
+ * every poll goes through `eventually`, and every Playwright context gets `WAIT_MS` as its
+ * default timeout (see `launchChromium` in harness.ts).
+ */
+import { expect } from 'vitest';
+
+/** Upper bound for one expected change on the page or the API; a pass is usually far sooner. */
+export const WAIT_MS = 45_000;
+
+/**
+ * `expect.poll` with a timeout sized for a loaded machine; polls often, so a pass is not slowed.
+ * A wait known to take longer (an outage of a minute) may ask for more, never for less.
+ */
+export function eventually<T>(
+  read: () => T | Promise<T>,
+  options: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
+) {
+  return expect.poll(read, {
+    timeout: Math.max(WAIT_MS, options.timeoutMs ?? WAIT_MS),
+    interval: options.intervalMs ?? 200,
+    message: options.message,
+  });
+}
