@@ -62,7 +62,10 @@ function LivePanel() {
       data-error={context.error?.code ?? ''}
       data-retry-attempt={context.retryAttempt}
       data-reissues={context.reissueCount}
-      data-coalesced={context.coalescedCount}
+      // 401s that joined a reissue in flight: the few the machine counted, and the many the
+      // interceptors let join without an event (the cheap path), as the counter below shows.
+      data-coalesced={traffic.coalesced + context.coalescedCount}
+      data-breaker={context.breaker ? 'stopped' : 'on'}
       // The token's last characters tell one token from the next; the whole token stays out of the DOM.
       data-token-tag={context.accessToken?.slice(-8) ?? ''}
     >
