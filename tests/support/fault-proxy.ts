@@ -56,6 +56,8 @@ export interface ProxiedRequest {
   at: number;
   /** The status the API answered, when the request was forwarded and the API answered. */
   upstreamStatus?: number;
+  /** Epoch ms when the exchange ended: answered, or the connection closed (a held one too). */
+  endedAt?: number;
 }
 
 export interface FaultProxyStats {
@@ -168,6 +170,9 @@ export async function startFaultProxy({
       at: Date.now(),
     };
     requests.push(entry);
+    res.on('close', () => {
+      entry.endedAt = Date.now();
+    });
 
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

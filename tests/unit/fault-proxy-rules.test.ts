@@ -1,7 +1,8 @@
 /**
  * The fault proxy's rules that a path of faults is made of: one that applies a given number of
  * times and then passes again (the model-based browser suite arms a whole run of retries with
- * one rule), and a 503 that comes only after a while, as from a gateway that gave up.
+ * one rule), a 503 that comes only after a while, as from a gateway that gave up, and when each
+ * exchange ended (so a suite can wait until no call it started is still open).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,5 +63,24 @@ describe('fault proxy rules', () => {
     expect(response.status).toBe(503);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(reached).toBe(0);
+  });
+
+  it('records when each exchange ended, a held one when its caller gives up', async () => {
+    expect((await post('/auth/reissue')).status).toBe(200);
+    proxy.setFault({ path: '/auth/reissue', mode: 'drop' });
+    const caller = new AbortController();
+    const held = fetch(`${proxy.url}/auth/reissue`, {
+      method: 'POST',
+      body: '{}',
+      signal: caller.signal,
+    }).catch(() => 'aborted');
+    await expect.poll(() => proxy.stats().requests.length).toBe(2);
+    expect(proxy.stats().requests[1]!.endedAt).toBeUndefined();
+
+    caller.abort();
+
+    expect(await held).toBe('aborted');
+    await expect.poll(() => proxy.stats().requests[1]!.endedAt).toBeTypeOf('number');
+    expect(proxy.stats().requests[0]!.endedAt).toBeTypeOf('number');
   });
 });
