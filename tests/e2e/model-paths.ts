@@ -5,7 +5,7 @@
  * each reissue so that it ends the way the path says. Paths the world cannot play with one fault
  * rule at a time are dropped, and a bounded set is chosen that still takes every transition.
  */
-import { transition } from 'xstate';
+import { initialTransition, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { leafStateId } from '@/lib/ui/state-ids';
 import { authMachine, proactiveDelay, REISSUE_TIMEOUT_MS } from '@/machines/auth.machine';
@@ -28,6 +28,14 @@ import { NOW } from '../machine/fixtures';
 export const HOLD_MS = 2_000;
 /** Long enough for a click and a burst while the reissue runs, shorter than its timeout. */
 export const LONG_HOLD_MS = 7_000;
+/**
+ * POST /auth/reissue calls the Next server makes for one reissue that the proxy answers with a
+ * 503: the call and its quick retry (REISSUE_QUICK_RETRY_MS, meant to land in the API's grace
+ * window when only an answer was lost).
+ */
+export const SERVER_TRIES_ON_503 = 2;
+/** Token lifetime on the second stack: proactive reissues every few seconds trip the breaker. */
+export const SHORT_TTL_SECONDS = 5;
 
 export interface Step {
   row: RowKey;
@@ -44,12 +52,16 @@ export interface PlannedStep extends Step {
   /** The state after this step lasts until the test acts again (no timer or reissue pending). */
   rest: boolean;
   startsReissue: boolean;
+  /** POST /auth/reissue calls at the proxy that the reissue this step starts accounts for. */
+  proxyCalls: number;
   /** Estimated wall time in ms, for choosing cheap paths. */
   cost: number;
 }
 
 export interface Plan {
   name: string;
+  /** Played on the second stack, whose API issues `SHORT_TTL_SECONDS` tokens. */
+  shortTokens?: boolean;
   steps: PlannedStep[];
   cost: number;
   transitions: Set<string>;
@@ -66,6 +78,7 @@ function sameView(a: Snapshot, b: Snapshot): boolean {
       context.retryAttempt,
       context.reissueCount,
       context.accessToken,
+      context.breaker !== null,
     ]);
   return view(a) === view(b);
 }
@@ -159,6 +172,29 @@ export function generateStepLists(): Step[][] {
     });
 }
 
+/**
+ * The breaker's path, too long for the shortest-path search: sign in, then proactive reissues
+ * (the timer, the API healthy) until the tab's own reissues make a storm, then the timer once
+ * more. Every step is the real machine's pure transition.
+ */
+export function stormSteps(): Step[] {
+  const steps: Step[] = [];
+  const take = (key: RowKey) => {
+    const before = steps.at(-1)?.after ?? initialTransition(authMachine)[0];
+    const [event] = row(key).offer(before);
+    if (!event) return false;
+    steps.push(toStep(before, { ...event, row: key } as TaggedEvent));
+    return true;
+  };
+  take('signIn');
+  while (!take('breakerTrips')) {
+    if (steps.length > 40 || !take('refreshDue') || !take('reissueDone')) {
+      throw new Error('the chart never trips its breaker on proactive reissues');
+    }
+  }
+  return steps;
+}
+
 function stepCost(step: Step, ttlMs: number): number {
   if (step.row === 'refreshDue') {
     return timerWins(step.before) ? proactiveDelay(step.before.context, NOW, 0) : ttlMs * 0.8;
@@ -243,6 +279,9 @@ export function plan(steps: Step[], ttlMs: number): Plan | string {
     }
     const path = '/auth/reissue';
     const failures = faults.filter(failing).length;
+    // The retry after a timeout joins the Next server's call still held by the proxy (single
+    // flight per refresh token); its quick retry, after BACKEND_TIMEOUT_MS, carries the retry.
+    if (mode === 'drop' && failures > 1) return 'a second timeout would join the first held call';
     let rule: FaultRule | null = null;
     const long = final === 'longHold' || final === 'revokeLongHold';
     if (long || final === 'hold' || final === 'revokeHold') {
@@ -250,7 +289,8 @@ export function plan(steps: Step[], ttlMs: number): Plan | string {
       rule = { path, mode: 'delay', ms: long ? LONG_HOLD_MS : HOLD_MS, times: 1 };
     } else if (mode === 'status503') {
       const slow = faults[0] === 'slow503';
-      rule = { path, mode: 'status', status: 503, times: failures, ...(slow && { ms: HOLD_MS }) };
+      const times = failures * SERVER_TRIES_ON_503;
+      rule = { path, mode: 'status', status: 503, times, ...(slow && { ms: HOLD_MS }) };
     } else if (mode === 'drop') {
       rule = { path, mode: 'drop', times: failures };
     }
@@ -259,13 +299,16 @@ export function plan(steps: Step[], ttlMs: number): Plan | string {
     first = last + 1;
   }
 
+  const faultAt = new Map(episodes.map((e) => [e.start, e.fault]));
   const planned = steps.map((step, i): PlannedStep => {
     const following = steps[i + 1];
+    const fault = faultAt.get(i);
     return {
       ...step,
       arm: arms.get(i),
       rest: !following || row(following.row).kind === 'action',
-      startsReissue: step.after.matches('refreshing') && !step.before.matches('refreshing'),
+      startsReissue: fault !== undefined,
+      proxyCalls: fault === 'status503' || fault === 'slow503' ? SERVER_TRIES_ON_503 : 1,
       cost: stepCost(step, ttlMs),
     };
   });
@@ -294,6 +337,9 @@ const LONGER: Array<[string, (p: Plan) => boolean]> = [
     (p) => p.steps.some((s) => s.row === 'signOut' && s.before.matches('refreshing')),
   ],
 ];
+
+const covers = (plans: Plan[], key: RowKey) =>
+  plans.some((p) => p.steps.some((s) => s.row === key));
 
 function follows(p: Plan, rows: RowKey[]): boolean {
   const names = p.steps.map((s) => s.row).join(' ');
@@ -333,6 +379,11 @@ export function selectPlans(ttlMs: number): Selection {
     if (!best) break;
     chosen.push(best);
     for (const t of best.transitions) uncovered.delete(t);
+  }
+  if (!covers(chosen, 'breakerTrips')) {
+    const storm = plan(stormSteps(), SHORT_TTL_SECONDS * 1000);
+    if (typeof storm === 'string') dropped.push({ steps: 'breaker storm', reason: storm });
+    else chosen.push({ ...storm, shortTokens: true });
   }
   for (const [, wanted] of LONGER) {
     if (chosen.some(wanted)) continue;

@@ -23,6 +23,8 @@ export interface PanelEntry {
   retry: number;
   reissues: number;
   coalesced: number;
+  /** 'stopped' once the breaker has stopped proactive reissue, else 'on'. */
+  breaker: string;
   /** The last characters of the access token; '' without one. */
   token: string;
   /** When the test heard of it (ISO time). */
@@ -46,6 +48,7 @@ const PANEL_ATTRIBUTES = [
   'data-retry-attempt',
   'data-reissues',
   'data-coalesced',
+  'data-breaker',
   'data-token-tag',
 ];
 
@@ -61,6 +64,7 @@ function observePanel(attributes: string[]) {
       retry: Number(panel.getAttribute('data-retry-attempt')),
       reissues: Number(panel.getAttribute('data-reissues')),
       coalesced: Number(panel.getAttribute('data-coalesced')),
+      breaker: panel.getAttribute('data-breaker') ?? '',
       token: panel.getAttribute('data-token-tag') ?? '',
     };
     const key = JSON.stringify(entry);
@@ -189,4 +193,26 @@ export class PathWorld {
   async close(): Promise<void> {
     await this.context.close();
   }
+}
+
+/** Longer than the Next server's quick retry after a failed call (REISSUE_QUICK_RETRY_MS). */
+const QUIET_MS = 1_500;
+
+/**
+ * Waits until every POST /auth/reissue the stack's proxy has received has ended and none came
+ * for a moment. A path can leave a call behind: the Next server still waits on a held reissue
+ * after the tab signed out or gave up, and retries once when it times out. That call belongs to
+ * this path; the next path on the stack must not count it or have it use up its fault rule.
+ * Gives up after `timeoutMs` and says so; the next path's own checks then fail.
+ */
+export async function settleReissues(shared: Shared, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const calls = shared.proxy.stats().requests.filter((r) => r.path.startsWith('/auth/reissue'));
+    const open = calls.some((r) => r.endedAt === undefined);
+    const lastEnded = Math.max(0, ...calls.map((r) => r.endedAt ?? 0));
+    if (!open && Date.now() - lastEnded >= QUIET_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  console.warn(`reissue calls at the proxy still open after ${timeoutMs} ms`);
 }
