@@ -7,11 +7,13 @@ import {
   isAuthRuntimeRequested,
   loadAuthRuntime,
 } from '@/lib/auth/load-runtime';
+import { listenForSignInElsewhere } from '@/lib/auth/tab-channel';
 
 /**
  * Feeds next-auth's session into the tab's auth actor: first load, sign-in, and another tab's
  * change (next-auth broadcasts those through storage events) all arrive as SESSION_UPDATE.
- * A signed-out tab that never had a session loads no actor at all.
+ * A signed-out tab that never had a session loads no actor at all; it only listens for another
+ * tab's sign-in, which makes next-auth refetch here (and then the actor loads).
  */
 export function AuthBridge({ apiBaseUrl }: { apiBaseUrl: string }) {
   const { data, status } = useSession();
@@ -36,6 +38,13 @@ export function AuthBridge({ apiBaseUrl }: { apiBaseUrl: string }) {
     // The token identifies the session; other fields change only with it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [status, accessToken]);
+
+  // Once an actor exists it hears the other tabs itself (tab-sync), sign-outs included.
+  const listenWithoutActor = status === 'unauthenticated' && !isAuthRuntimeRequested();
+  useEffect(
+    () => (listenWithoutActor ? listenForSignInElsewhere() : undefined),
+    [listenWithoutActor],
+  );
 
   return null;
 }

@@ -9,6 +9,7 @@ import {
   withTokens,
   type SetCookie,
 } from './session-cookie';
+import { UNAVAILABLE_PATH, unavailablePage } from './unavailable-page';
 
 const PUBLIC_PAGES = new Set(['/signin', '/signup']);
 
@@ -34,6 +35,8 @@ function applyCookies(response: NextResponse, cookies: SetCookie[]): NextRespons
  * in this same request read the new token.
  */
 export async function proxySession(req: NextRequest): Promise<NextResponse> {
+  // The retry page of a failed reissue must not itself wait on (and fail) another reissue.
+  if (req.nextUrl.pathname === UNAVAILABLE_PATH) return NextResponse.next();
   const session = await readSession(req.cookies);
   if (!session) {
     const mustSignIn = !isApi(req) && !PUBLIC_PAGES.has(req.nextUrl.pathname);
@@ -91,24 +94,4 @@ export async function proxySession(req: NextRequest): Promise<NextResponse> {
   }
   // A POST: let it through; the server action reports the typed error and keeps its input.
   return NextResponse.next();
-}
-
-/**
- * 503 for a page whose session could not be renewed right now: a plain page that retries by
- * itself after a few seconds and offers a link to retry at once. The session is kept.
- */
-function unavailablePage(): NextResponse {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="refresh" content="5"><title>Try again in a moment</title></head>
-<body><main><h1>Could not renew your session right now</h1>
-<p>You are still signed in. This page retries by itself in a few seconds.</p>
-<p><a href="">Retry now</a></p></main></body></html>`;
-  return new NextResponse(html, {
-    status: 503,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'retry-after': '5',
-      'cache-control': 'no-store',
-    },
-  });
 }

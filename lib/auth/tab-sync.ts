@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { Actor } from 'xstate';
 import { clientSessionSchema } from '@/lib/validations/session';
 import type { authMachine } from '@/machines/auth.machine';
+import { refreshNextAuthSession, TAB_CHANNEL } from './tab-channel';
 
 /**
  * Tabs of one browser tell each other at once about a new session (a sign-in, the expired
@@ -10,10 +11,6 @@ import type { authMachine } from '@/machines/auth.machine';
  * token, never a reissue ticket. A tab that receives a session adopts it (an `expired` tab
  * recovers without focus); a tab that receives a sign-out signs out.
  */
-
-export const TAB_CHANNEL = 'auth-session';
-/** next-auth's own cross-tab broadcast: a storage event under this key makes its provider refetch. */
-const NEXT_AUTH_MESSAGE_KEY = 'nextauth.message';
 
 const tabMessageSchema = z.union([
   z.object({ type: z.literal('session'), session: clientSessionSchema }),
@@ -83,14 +80,4 @@ export function connectTabs(actor: Actor<typeof authMachine>): () => void {
     subscription.unsubscribe();
     channel.close();
   };
-}
-
-/** Makes next-auth's SessionProvider in this tab refetch the session, through its storage listener. */
-function refreshNextAuthSession() {
-  const newValue = JSON.stringify({
-    event: 'session',
-    data: { trigger: 'getSession' },
-    timestamp: Math.floor(Date.now() / 1000),
-  });
-  window.dispatchEvent(new StorageEvent('storage', { key: NEXT_AUTH_MESSAGE_KEY, newValue }));
 }

@@ -30,8 +30,18 @@ const CLIENTS: [string, ClientFactory][] = [
   [SINGLE_FLIGHT, singleFlight],
 ];
 
+/**
+ * `npm run bench -- --only burst`: run only the scenarios whose name contains the word (e.g.
+ * `burst`, `burst 1000`, `steady`, `overhead`), print their tables, and leave the docs alone (a
+ * partial run must not replace the full tables).
+ */
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = onlyAt >= 0 ? process.argv.slice(onlyAt + 1).join(' ') : undefined;
+const wanted = (scenario: string) => !ONLY || scenario.includes(ONLY);
+
 const results = new Map<string, Runs>();
 function record(scenario: string, client: string, run: RunResult) {
+  if (!wanted(scenario)) return;
   const runs = results.get(scenario) ?? new Map<string, RunResult[]>();
   results.set(scenario, runs);
   runs.set(client, [...(runs.get(client) ?? []), run]);
@@ -45,20 +55,24 @@ async function main() {
   const burstApi = await startApi(5);
   const longApi = await startApi(3_600);
   const steadyApis = new Map<string, { expiring: BenchApi; lasting: BenchApi }>();
-  for (const [name] of CLIENTS) {
+  for (const [name] of wanted('steady') ? CLIENTS : []) {
     steadyApis.set(name, { expiring: await startApi(1), lasting: await startApi(3_600) });
   }
   for (const [, factory] of CLIENTS) await burst(burstApi, factory, 50); // warm-up, discarded
 
   for (let rep = 0; rep < REPETITIONS; rep++) {
     const order = rotated(CLIENTS, rep);
-    for (const n of [10, 100, 1000]) {
+    for (const n of [10, 100, 1000].filter((n) => wanted(`burst ${n}`))) {
       for (const [name, f] of order) record(`burst ${n}`, name, await burst(burstApi, f, n));
     }
-    for (const [name, f] of order) record('late', name, await lateWave(burstApi, f));
-    for (const [name, f] of order) record('stale', name, await stale401(burstApi, f));
+    if (wanted('late')) {
+      for (const [name, f] of order) record('late', name, await lateWave(burstApi, f));
+    }
+    if (wanted('stale')) {
+      for (const [name, f] of order) record('stale', name, await stale401(burstApi, f));
+    }
     const withBare: [string, ClientFactory][] = [[BARE, bareAxios], ...order];
-    for (const [name, f] of rotated(withBare, rep)) {
+    for (const [name, f] of wanted('overhead') ? rotated(withBare, rep) : []) {
       record('overhead', name, await overhead(longApi, f, OVERHEAD_REQUESTS));
     }
     // All clients at once, each against its own API, so every API's counts are one client's.
@@ -68,8 +82,10 @@ async function main() {
           record(scenario, name, await steady(steadyApis.get(name)![which], f, STEADY_MS)),
         ),
       );
-    await steadyRun('expiring', 'steady');
-    await steadyRun('lasting', 'steady, no expiry');
+    if (wanted('steady')) {
+      await steadyRun('expiring', 'steady');
+      await steadyRun('lasting', 'steady, no expiry');
+    }
     console.log(`repetition ${rep + 1}/${REPETITIONS} done`);
   }
   for (const { expiring, lasting } of steadyApis.values()) {
@@ -83,7 +99,7 @@ async function main() {
 }
 
 async function report(seconds: number) {
-  const runs = (scenario: string) => results.get(scenario)!;
+  const runs = (scenario: string) => results.get(scenario) ?? new Map<string, RunResult[]>();
   const settle = (scenario: string, client: string) =>
     runs(scenario)
       .get(client)!
@@ -145,8 +161,11 @@ async function report(seconds: number) {
       'directly instead of the Next route.',
     '',
   ].join('\n');
-  const markdown = [intro, ...sections].join('\n');
+  // Under --only, the scenarios that did not run have no rows: leave their tables out.
+  const ran = sections.filter((section) => section.includes(`| ${PROJECT} `));
+  const markdown = [intro, ...ran].join('\n');
   console.log(`\n${markdown}`);
+  if (ONLY) return;
 
   const docs = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
   const start = '<!-- bench:start -->';

@@ -135,3 +135,28 @@ test('sign-out in tab A: tab B shows signed out within 2 s', async () => {
   expect(headerSignedOut).toBeLessThan(2_000);
   await context.close();
 });
+
+test('tab B on /signin, never signed in: tab A signs in and B shows the session without focus; A signs out and B shows signed out', async () => {
+  const context = await browser.newContext();
+  const second = await context.newPage();
+  await second.goto(`${stack.app.url}/signin`);
+  await second.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: WAIT_MS });
+  const first = await context.newPage();
+  // A brought to the front; B stays in the background from here on.
+  await first.bringToFront();
+
+  await signInThroughForm(first, stack.app.url);
+  await first.waitForURL(`${stack.app.url}/`, { timeout: WAIT_MS });
+  await second
+    .getByTestId('header-pen-name')
+    .filter({ hasText: DEMO.penName })
+    .waitFor({ timeout: WAIT_MS });
+
+  await first.getByRole('button', { name: 'Sign out' }).click();
+  await second
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Sign in' })
+    .waitFor({ timeout: WAIT_MS });
+  expect(await second.getByTestId('header-pen-name').count()).toBe(0);
+  await context.close();
+});

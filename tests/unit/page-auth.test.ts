@@ -26,9 +26,18 @@ describe('Server Components never end in a 500 because of auth', () => {
     expect(target).toBe('/signin?callbackUrl=%2F&reason=expired');
   });
 
-  test('a transient failure is rethrown unchanged for the error boundary', async () => {
-    const transient = new ReissueUnavailableError();
-    await expect(withPageAuth('/', () => Promise.reject(transient))).rejects.toBe(transient);
+  test('a transient failure redirects to the 503 retry page with the return URL', async () => {
+    const target = await redirectTarget(
+      withPageAuth('/posts?page=2', () => Promise.reject(new ReissueUnavailableError())),
+    );
+    const url = new URL(target!, 'http://app.test');
+    expect(url.pathname).toBe('/session-unavailable');
+    expect(url.searchParams.get('callbackUrl')).toBe('/posts?page=2');
+  });
+
+  test('a failure that is not about auth is rethrown unchanged', async () => {
+    const other = new Error('database on fire');
+    await expect(withPageAuth('/', () => Promise.reject(other))).rejects.toBe(other);
   });
 
   test('a successful load passes its value through', async () => {
