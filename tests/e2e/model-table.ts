@@ -17,7 +17,7 @@ import {
 import { FIFTEEN_MINUTES, NOW, ReissueFailure, reissued, session } from '../machine/fixtures';
 import { eventTypesOf } from '../support/machine-transitions';
 import type { PathWorld } from './model-world';
-import { eventually, WAIT_MS } from './waits';
+import { WAIT_MS } from './waits';
 
 export type Snapshot = SnapshotFrom<typeof authMachine>;
 
@@ -115,11 +115,13 @@ export const ROWS = {
     async perform(world) {
       const other = await world.openOtherTab();
       await other.getByRole('button', { name: 'Expire my access token now' }).click();
-      await eventually(() => other.getByTestId('expire-result').textContent()).toContain('revoked');
+      await world
+        .eventually(() => other.getByTestId('expire-result').textContent())
+        .toContain('revoked');
       await other.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
-      await eventually(() => other.getByTestId('burst-result').textContent()).toMatch(
-        /^Burst \d+: 20 succeeded, 0 failed\.$/,
-      );
+      await world
+        .eventually(() => other.getByTestId('burst-result').textContent())
+        .toMatch(/^Burst \d+: 20 succeeded, 0 failed\.$/);
       await world.closeOtherTab();
       // The person switches back to this tab; next-auth refetches the session on visibilitychange.
       await world.page.bringToFront();
@@ -163,9 +165,9 @@ export const ROWS = {
         : [],
     async perform(world) {
       await click(world, 'Expire my access token now');
-      await eventually(() => world.page.getByTestId('expire-result').textContent()).toContain(
-        'revoked',
-      );
+      await world
+        .eventually(() => world.page.getByTestId('expire-result').textContent())
+        .toContain('revoked');
       world.burstInFlight = true;
       await click(world, 'Fire 20 parallel requests');
     },

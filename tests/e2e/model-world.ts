@@ -7,8 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ExpectStatic } from 'vitest';
 import type { FaultProxy } from '../support/fault-proxy';
 import { createPostOnApi, reissueOutcomes, signUpOnApi, type Stack } from './harness';
+import { eventually } from './waits';
 
 export interface Shared {
   stack: Stack;
@@ -106,9 +108,15 @@ export class PathWorld {
     readonly page: Page,
     readonly user: { email: string; password: string; penName: string },
     readonly postTitle: string,
+    readonly expect: ExpectStatic,
   ) {}
 
-  static async open(shared: Shared, label: string): Promise<PathWorld> {
+  /** `eventually` with this path's own `expect`: paths run as concurrent tests. */
+  eventually<T>(read: () => T | Promise<T>) {
+    return eventually(read, { expect: this.expect });
+  }
+
+  static async open(shared: Shared, label: string, expect: ExpectStatic): Promise<PathWorld> {
     const id = randomUUID().slice(0, 8);
     const user = { email: `model-${id}@example.test`, password: `pw-${id}-model`, penName: id };
     const signedUp = await signUpOnApi(shared.stack.api.url, user);
@@ -119,7 +127,7 @@ export class PathWorld {
     });
     const context = await shared.browser.newContext();
     const page = await context.newPage();
-    const world = new PathWorld(shared, context, page, user, postTitle);
+    const world = new PathWorld(shared, context, page, user, postTitle, expect);
     await page.exposeBinding('__panelChanged', (_source, entry: PanelEntry) => {
       const now = new Date();
       world.log.push({ ...entry, at: now.toISOString().slice(11, 23), receivedAt: now.getTime() });

@@ -15,11 +15,11 @@
  * 503 costs two calls at the proxy, and a path ends only when no call it started is still open.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, type ExpectStatic } from 'vitest';
 import { leafStateId } from '@/lib/ui/state-ids';
 import { REISSUE_TIMEOUT_MS, proactiveDelay } from '@/machines/auth.machine';
 import { launchChromium, startStack, type Stack } from './harness';
-import { eventually, WAIT_MS } from './waits';
+import { WAIT_MS } from './waits';
 import {
   selectPlans,
   SERVER_TRIES_ON_503,
@@ -94,12 +94,12 @@ afterAll(async () => {
 });
 
 /** Plays `plan` on the first free stack of its kind; one path at a time per stack. */
-async function onFreeLane(plan: Plan): Promise<void> {
+async function onFreeLane(plan: Plan, expect: ExpectStatic): Promise<void> {
   const kind = plan.shortTokens ? 'short' : 'main';
   while (free[kind].length === 0) await new Promise<void>((wake) => waiting[kind].push(wake));
   const lane = free[kind].shift()!;
   try {
-    await replay(plan, lane);
+    await replay(plan, lane, expect);
   } finally {
     free[kind].push(lane);
     waiting[kind].shift()?.();
@@ -189,19 +189,21 @@ function delta(now: Counters, start: Counters) {
 
 /** API metrics and the proxy's count: one reissue per reissuing state, never a reuse detection. */
 async function expectCounters(
-  shared: Shared,
+  world: PathWorld,
   start: Counters,
   expected: Expected,
   exact: boolean,
 ): Promise<void> {
   if (exact) {
-    await eventually(async () => {
-      const { reuseDetected, ...rest } = delta(await counters(shared), start);
-      return { ...rest, reuseDetected };
-    }).toEqual({ ...expected, reuseDetected: 0 });
+    await world
+      .eventually(async () => {
+        const { reuseDetected, ...rest } = delta(await counters(world.shared), start);
+        return { ...rest, reuseDetected };
+      })
+      .toEqual({ ...expected, reuseDetected: 0 });
     return;
   }
-  const now = delta(await counters(shared), start);
+  const now = delta(await counters(world.shared), start);
   expect(now.reuseDetected).toBe(0);
   // A reissue may be on its way: the proxy may not have seen it yet, the API may have answered it.
   expect(now.proxyReissues).toBeGreaterThanOrEqual(expected.proxyReissues - SERVER_TRIES_ON_503);
@@ -211,8 +213,8 @@ async function expectCounters(
   expect(now.invalid).toBeLessThanOrEqual(expected.invalid + 1);
 }
 
-const visible = (locator: { isVisible: () => Promise<boolean> }, want: boolean) =>
-  eventually(() => locator.isVisible()).toBe(want);
+const visible = (world: PathWorld, locator: { isVisible: () => Promise<boolean> }, want: boolean) =>
+  world.eventually(() => locator.isVisible()).toBe(want);
 
 /** What the person sees once the step's state has settled. */
 async function expectUserSees(world: PathWorld, step: PlannedStep): Promise<void> {
@@ -223,20 +225,24 @@ async function expectUserSees(world: PathWorld, step: PlannedStep): Promise<void
   if (state.matches('signedOut')) {
     if (step.row === 'signOut') {
       await page.waitForURL(/\/signin\?reason=signedOut/, { timeout: WAIT_MS });
-      await visible(page.getByText('You are signed out.'), true);
+      await visible(world, page.getByText('You are signed out.'), true);
     } else {
-      await visible(page.getByRole('navigation').getByRole('link', { name: 'Sign in' }), true);
-      await visible(dialog, false);
+      await visible(
+        world,
+        page.getByRole('navigation').getByRole('link', { name: 'Sign in' }),
+        true,
+      );
+      await visible(world, dialog, false);
     }
     return;
   }
   if (state.matches('expired')) {
-    await visible(dialog, true);
-    await visible(notice, false);
+    await visible(world, dialog, true);
+    await visible(world, notice, false);
     return;
   }
-  await visible(dialog, false);
-  await visible(notice, state.context.error?.code === 'REISSUE_UNAVAILABLE');
+  await visible(world, dialog, false);
+  await visible(world, notice, state.context.error?.code === 'REISSUE_UNAVAILABLE');
 }
 
 /**
@@ -254,13 +260,15 @@ async function expectBurstSettled(world: PathWorld, step: PlannedStep): Promise<
       : step.after.matches('expired') || step.after.matches('signedOut')
         ? /^Burst \d+: 0 succeeded, 20 failed/
         : /^Burst \d+: (1?\d) succeeded, ([1-9]\d?) failed \(Could not renew your session right now/;
-  await eventually(() => world.page.getByTestId('burst-result').textContent()).toMatch(outcome);
+  await world
+    .eventually(() => world.page.getByTestId('burst-result').textContent())
+    .toMatch(outcome);
 }
 
 /** The person's posts, on the home page, once the path ends signed in. */
 async function expectPosts(world: PathWorld): Promise<void> {
   await world.page.getByRole('navigation').getByRole('link', { name: 'Posts' }).click();
-  await visible(world.page.getByText(world.postTitle), true);
+  await visible(world, world.page.getByText(world.postTitle), true);
 }
 
 /**
@@ -268,16 +276,17 @@ async function expectPosts(world: PathWorld): Promise<void> {
  * no reissue for two of the short tokens' lifetimes, though the token has run out meanwhile.
  */
 async function expectBreakerHolds(world: PathWorld, start: Counters, expected: Expected) {
-  await eventually(() => world.page.getByTestId('breaker').textContent()).toMatch(
-    /^stopped: \d+ reissues within 60 s/,
-  );
+  await world
+    .eventually(() => world.page.getByTestId('breaker').textContent())
+    .toMatch(/^stopped: \d+ reissues within 60 s/);
   await new Promise((resolve) => setTimeout(resolve, 2 * SHORT_TTL_SECONDS * 1000));
   expect(delta(await counters(world.shared), start)).toEqual({ ...expected, reuseDetected: 0 });
   expect(world.log.at(-1)).toMatchObject({ state: 'authenticated.refreshed', breaker: 'stopped' });
 }
 
-async function replay(plan: Plan, shared: Shared): Promise<void> {
-  const world = await PathWorld.open(shared, String(selection.plans.indexOf(plan) + 1));
+async function replay(plan: Plan, shared: Shared, expect: ExpectStatic): Promise<void> {
+  const label = String(selection.plans.indexOf(plan) + 1);
+  const world = await PathWorld.open(shared, label, expect);
   const start = await counters(shared);
   const expected: Expected = { apiReissues: 0, invalid: 0, proxyReissues: 0 };
   try {
@@ -304,7 +313,7 @@ async function replay(plan: Plan, shared: Shared): Promise<void> {
       }
 
       await expectPanelFollows(world, step);
-      await expectCounters(shared, start, expected, step.rest);
+      await expectCounters(world, start, expected, step.rest);
       if (step.rest) await expectUserSees(world, step);
       await expectBurstSettled(world, step);
       for (const key of step.transitions) {
@@ -316,7 +325,7 @@ async function replay(plan: Plan, shared: Shared): Promise<void> {
       await expectBreakerHolds(world, start, expected);
     } else if (last.matches('authenticated') && !last.context.error) {
       await expectPosts(world);
-      await expectCounters(shared, start, expected, true);
+      await expectCounters(world, start, expected, true);
     }
   } catch (error) {
     const reissues = shared.proxy
@@ -354,15 +363,11 @@ describe('the chart, played against the real stack', () => {
   const byCost = [...selection.plans].sort(
     (a, b) => Number(b.shortTokens ?? false) - Number(a.shortTokens ?? false) || b.cost - a.cost,
   );
-  test.concurrent.each(
+  test.concurrent.for(
     byCost.map((plan) => [`${selection.plans.indexOf(plan) + 1}: ${plan.name}`, plan] as const),
-  )(
-    'path %s',
-    async (_name, plan) => {
-      await onFreeLane(plan);
-    },
-    360_000,
-  );
+  )('path %s', { timeout: 360_000 }, async ([, plan], { expect }) => {
+    await onFreeLane(plan, expect);
+  });
 
   test('every transition of the machine was exercised against the real system', () => {
     const rows = selection.all.map((key) => {
