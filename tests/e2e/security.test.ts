@@ -267,6 +267,7 @@ describe('/api/auth/reissue answers only same-origin requests with a session', (
       'accessToken',
       'accessTokenExpiresAt',
       'reissue',
+      'serverNow',
       'user',
     ]);
     const { payload } = await jwtDecrypt(body.reissue, ticketKey(stack.secret), TICKET);
@@ -312,6 +313,7 @@ describe('the session endpoint', () => {
       'accessToken',
       'accessTokenExpiresAt',
       'expires',
+      'serverNow',
       'user',
     ]);
     expect(text).not.toContain(refreshToken);
