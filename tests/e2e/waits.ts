@@ -4,7 +4,7 @@
  * every poll goes through `eventually`, and every Playwright context gets `WAIT_MS` as its
  * default timeout (see `launchChromium` in harness.ts).
  */
-import { expect } from 'vitest';
+import { expect as globalExpect, type ExpectStatic } from 'vitest';
 
 /** Upper bound for one expected change on the page or the API; a pass is usually far sooner. */
 export const WAIT_MS = 45_000;
@@ -15,9 +15,15 @@ export const WAIT_MS = 45_000;
  */
 export function eventually<T>(
   read: () => T | Promise<T>,
-  options: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
+  options: {
+    timeoutMs?: number;
+    intervalMs?: number;
+    message?: string;
+    /** A concurrent test's own `expect` (from its context): the global one cannot poll there. */
+    expect?: ExpectStatic;
+  } = {},
 ) {
-  return expect.poll(read, {
+  return (options.expect ?? globalExpect).poll(read, {
     timeout: Math.max(WAIT_MS, options.timeoutMs ?? WAIT_MS),
     interval: options.intervalMs ?? 200,
     message: options.message,

@@ -18,6 +18,8 @@ export type FaultRule = {
   path: string;
   /** The rule clears itself this long after `setFault` (back to passing everything). */
   durationMs?: number;
+  /** The rule clears itself once it has applied to this many requests (a fault that happens once). */
+  times?: number;
 } & (
   | {
       /**
@@ -38,6 +40,8 @@ export type FaultRule = {
       mode: 'status';
       status: number;
       body?: string;
+      /** Answer only after this long, as a gateway that gave up on a slow upstream does. */
+      ms?: number;
     }
 );
 
@@ -52,6 +56,8 @@ export interface ProxiedRequest {
   at: number;
   /** The status the API answered, when the request was forwarded and the API answered. */
   upstreamStatus?: number;
+  /** Epoch ms when the exchange ended: answered, or the connection closed (a held one too). */
+  endedAt?: number;
 }
 
 export interface FaultProxyStats {
@@ -110,6 +116,7 @@ export async function startFaultProxy({
 }: FaultProxyOptions): Promise<FaultProxy> {
   const upstream = new URL(target);
   let rule: FaultRule | null = null;
+  let applied = 0;
   let clearTimer: NodeJS.Timeout | undefined;
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -155,6 +162,7 @@ export async function startFaultProxy({
   const server = createServer((req, res) => {
     const path = req.url ?? '/';
     const active = rule && path.startsWith(rule.path) ? rule : null;
+    if (active?.times !== undefined && ++applied >= active.times) rule = null;
     const entry: ProxiedRequest = {
       method: req.method ?? 'GET',
       path,
@@ -162,6 +170,9 @@ export async function startFaultProxy({
       at: Date.now(),
     };
     requests.push(entry);
+    res.on('close', () => {
+      entry.endedAt = Date.now();
+    });
 
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -196,7 +207,12 @@ export async function startFaultProxy({
             return reply(answer);
           }
           case 'status': {
-            const { status, body: text } = active as { status: number; body?: string };
+            const {
+              status,
+              body: text,
+              ms,
+            } = active as { status: number; body?: string; ms?: number };
+            if (ms) await wait(ms);
             const payload = Buffer.from(text ?? JSON.stringify({ error: 'fault_injected' }));
             return reply({
               status,
@@ -245,6 +261,7 @@ export async function startFaultProxy({
     setFault(next) {
       clearTimeout(clearTimer);
       rule = next;
+      applied = 0;
       if (next?.durationMs !== undefined) {
         clearTimer = setTimeout(() => {
           if (rule === next) rule = null;

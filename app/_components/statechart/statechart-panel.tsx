@@ -54,7 +54,21 @@ function LivePanel() {
   const { context } = snapshot;
 
   return (
-    <div className="statechart-panel" data-testid="statechart-panel" data-current={leaf}>
+    <div
+      className="statechart-panel"
+      data-testid="statechart-panel"
+      data-current={leaf}
+      // Read by the model-based browser tests, which compare every step with the machine's own.
+      data-error={context.error?.code ?? ''}
+      data-retry-attempt={context.retryAttempt}
+      data-reissues={context.reissueCount}
+      // 401s that joined a reissue in flight: the few the machine counted, and the many the
+      // interceptors let join without an event (the cheap path), as the counter below shows.
+      data-coalesced={traffic.coalesced + context.coalescedCount}
+      data-breaker={context.breaker ? 'stopped' : 'on'}
+      // The token's last characters tell one token from the next; the whole token stays out of the DOM.
+      data-token-tag={context.accessToken?.slice(-8) ?? ''}
+    >
       <div className="sc-layout">
         <div className="sc-main">
           {/* Focusable: on narrow screens the diagram scrolls sideways, also by keyboard. */}
