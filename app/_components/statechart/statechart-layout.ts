@@ -57,9 +57,10 @@ const POSITIONS: Record<string, Box> = {
   'authenticated.refreshed': { x: 448, y: 62, width: 132, height: 56 },
   signedOut: { x: 28, y: 210, width: 136, height: 56 },
   expired: { x: 716, y: 210, width: 136, height: 56 },
-  refreshing: { x: 300, y: 290, width: 280, height: 120 },
-  'refreshing.proactive': { x: 318, y: 338, width: 116, height: 56 },
-  'refreshing.reactive': { x: 446, y: 338, width: 116, height: 56 },
+  // Wide enough that the proactive → reactive label fits between the two children.
+  refreshing: { x: 250, y: 290, width: 380, height: 120 },
+  'refreshing.proactive': { x: 266, y: 338, width: 120, height: 56 },
+  'refreshing.reactive': { x: 494, y: 338, width: 120, height: 56 },
 };
 const ANY_STATE: Box = { x: 42, y: 352, width: 108, height: 30 };
 const BASE_HEIGHT = 430;
@@ -68,8 +69,8 @@ const BASE_HEIGHT = 430;
 const BENDS: Record<string, number> = {
   'signedOut->authenticated': 50,
   'authenticated->signedOut': 50,
-  'authenticated->refreshing.proactive': 70,
-  'authenticated->refreshing.reactive': -70,
+  'authenticated->refreshing.proactive': -30,
+  'authenticated->refreshing.reactive': 30,
   'refreshing->authenticated': 0,
   'refreshing->authenticated.refreshed': -90,
   'refreshing->signedOut': -40,
