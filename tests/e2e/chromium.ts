@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { installDebianPackage } from '../support/debian-package';
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -7,9 +7,6 @@ const CANDIDATES = [
   '/usr/bin/google-chrome',
   '/usr/bin/google-chrome-stable',
 ];
-
-/** How long the install waits for another apt-get or dpkg to release its lock. */
-export const DPKG_LOCK_TIMEOUT_SECONDS = 300;
 
 function found(): string | undefined {
   const fromEnv = process.env.CHROME_PATH;
@@ -28,19 +25,7 @@ function found(): string | undefined {
 export function findChromium(): string {
   const existing = found();
   if (existing) return existing;
-  const isRoot = process.getuid?.() === 0;
-  if (isRoot && existsSync('/etc/debian_version')) {
-    console.log('Chromium not found: installing Debian package `chromium` with apt-get…');
-    // Another apt-get (unattended upgrades, a provisioning script) may hold the dpkg lock:
-    // wait for it rather than fail.
-    const lock = ['-o', `DPkg::Lock::Timeout=${DPKG_LOCK_TIMEOUT_SECONDS}`];
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', [...lock, 'update', '-qq'], { stdio: 'inherit', env });
-    execFileSync(
-      'apt-get',
-      [...lock, 'install', '-y', '-qq', '--no-install-recommends', 'chromium'],
-      { stdio: 'inherit', env },
-    );
+  if (installDebianPackage('chromium')) {
     const installed = found();
     if (installed) return installed;
   }

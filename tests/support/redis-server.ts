@@ -1,10 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { freePort } from '../../scripts/stack';
+import { installDebianPackage } from './debian-package';
 
 /**
  * A real `redis-server` for tests, on a free port, with no persistence, in a temp dir. Found
@@ -26,16 +27,7 @@ function found(): string | undefined {
 export function findRedisServer(): string {
   const existing = found();
   if (existing) return existing;
-  if (process.getuid?.() === 0 && existsSync('/etc/debian_version')) {
-    console.log('redis-server not found: installing Debian package `redis-server` with apt-get…');
-    const wait = ['-o', 'DPkg::Lock::Timeout=300'];
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', [...wait, 'update', '-qq'], { stdio: 'inherit', env });
-    execFileSync(
-      'apt-get',
-      [...wait, 'install', '-y', '-qq', '--no-install-recommends', 'redis-server'],
-      { stdio: 'inherit', env },
-    );
+  if (installDebianPackage('redis-server')) {
     const installed = found();
     if (installed) return installed;
   }
