@@ -1,7 +1,14 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { DEMO, launchChromium, signInThroughForm, startStack, type Stack } from './harness';
+import {
+  DEMO,
+  launchChromium,
+  machineState,
+  signInThroughForm,
+  startStack,
+  type Stack,
+} from './harness';
 import { eventually } from './waits';
 
 let stack: Stack;
@@ -67,9 +74,7 @@ test('home (with a post) has no serious or critical axe violations', async () =>
 test('/debug with the live statechart panel has no serious or critical axe violations', async () => {
   const page = await signedIn();
   await page.goto(`${stack.app.url}/debug`);
-  await eventually(() => page.getByTestId('statechart-panel').getAttribute('data-current')).toBe(
-    'authenticated.active',
-  );
+  await eventually(() => machineState(page)).toBe('authenticated.active');
   await page.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
   await eventually(() => page.getByTestId('burst-result').textContent()).toContain('succeeded');
   expect(await seriousViolations(page, '/debug')).toEqual([]);

@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { CspWatch } from './csp';
-import { DEMO, launchChromium, signInThroughForm, startStack, type Stack } from './harness';
+import {
+  DEMO,
+  launchChromium,
+  machineState,
+  signInThroughForm,
+  startStack,
+  type Stack,
+} from './harness';
 import { WAIT_MS, eventually } from './waits';
 
 /**
@@ -95,9 +102,7 @@ describe('no CSP violations in the product', () => {
     await eventually(() => page.getByTestId('posts').textContent()).toContain(title);
 
     await page.goto(`${stack.app.url}/debug`);
-    await eventually(() => page.getByTestId('statechart-panel').getAttribute('data-current')).toBe(
-      'authenticated.active',
-    );
+    await eventually(() => machineState(page)).toBe('authenticated.active');
     await page.getByRole('button', { name: 'Expire my access token now' }).click();
     await eventually(() => page.getByTestId('expire-result').textContent()).toContain('revoked');
     await page.getByRole('button', { name: 'Fire 20 parallel requests' }).click();

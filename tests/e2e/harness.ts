@@ -159,6 +159,19 @@ export async function signInThroughForm(
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/**
+ * The auth machine's state as the /debug statechart panel shows it, or null while the panel is
+ * not on the page. Read at once, never waiting: inside `eventually` a locator's own 45 s wait
+ * would stretch one poll past the test's timeout and hide which wait failed.
+ */
+export function machineState(page: Page): Promise<string | null> {
+  return page.evaluate(
+    () =>
+      document.querySelector('[data-testid="statechart-panel"]')?.getAttribute('data-current') ??
+      null,
+  );
+}
+
 // ── HTTP sessions without a browser: cookies kept by hand, as a browser would keep them ──
 
 export const SESSION_COOKIE = 'next-auth.session-token';

@@ -6,6 +6,7 @@ import { CspWatch } from './csp';
 import {
   DEMO,
   launchChromium,
+  machineState,
   reissueCount,
   signInThroughForm,
   startStack,
@@ -225,17 +226,13 @@ test('from the dialog, "Go to the sign-in page" ends the dead session and sign-i
   await page.getByLabel('Password').fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${stack.app.url}/debug`);
-  await eventually(() => page.getByTestId('statechart-panel').getAttribute('data-current')).toBe(
-    'authenticated.active',
-  );
+  await eventually(() => machineState(page)).toBe('authenticated.active');
   await page.context().close();
 });
 
 test('the statechart on /debug: after "Expire my access token now", 20 parallel requests light refreshing then authenticated and share one reissue', async () => {
   const page = await signedInPage('/debug');
-  await eventually(() => page.getByTestId('statechart-panel').getAttribute('data-current')).toBe(
-    'authenticated.active',
-  );
+  await eventually(() => machineState(page)).toBe('authenticated.active');
   // Drawn from the machine's own description: every state, and an arrow for every transition.
   const svg = page.getByTestId('statechart');
   const drawnStates = await svg

@@ -2,7 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, test } from 'vitest';
-import { DEMO, launchChromium, signInThroughForm, startStack, type Stack } from './harness';
+import {
+  DEMO,
+  launchChromium,
+  machineState,
+  signInThroughForm,
+  startStack,
+  type Stack,
+} from './harness';
 import { eventually } from './waits';
 
 /**
@@ -87,9 +94,7 @@ test('home with posts, the statechart on /debug, the transient notice and the ex
   await shoot(page, 'home');
 
   await page.goto(`${stack.app.url}/debug`);
-  await eventually(() => page.getByTestId('statechart-panel').getAttribute('data-current')).toBe(
-    'authenticated.active',
-  );
+  await eventually(() => machineState(page)).toBe('authenticated.active');
   await page.getByRole('button', { name: 'Expire my access token now' }).click();
   await eventually(() => page.getByTestId('expire-result').textContent()).toContain('revoked');
   await page.getByRole('button', { name: 'Fire 20 parallel requests' }).click();

@@ -3,12 +3,13 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
   DEMO,
   launchChromium,
+  machineState,
   reissueCount,
   signInThroughForm,
   startStack,
   type Stack,
 } from './harness';
-import { WAIT_MS, eventually } from './waits';
+import { WAIT_MS, eventually, stepTrace } from './waits';
 
 let stack: Stack;
 let browser: Browser;
@@ -70,10 +71,6 @@ test('two tabs of one session whose access token was revoked: bursts of 20 reque
   await context.close();
 });
 
-async function stateOf(page: Page): Promise<string | null> {
-  return page.getByTestId('statechart-panel').getAttribute('data-current');
-}
-
 test('a session ended in both tabs: signing in again in tab A (the dialog) revives tab B without focus, and its next requests succeed', async () => {
   const context = await browser.newContext();
   const first = await context.newPage();
@@ -92,16 +89,16 @@ test('a session ended in both tabs: signing in again in tab A (the dialog) reviv
   await first.getByRole('button', { name: 'Expire my access token now' }).click();
   for (const page of [first, second]) {
     await page.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
-    await eventually(() => stateOf(page)).toBe('expired');
+    await eventually(() => machineState(page)).toBe('expired');
   }
 
   // Tab A signs in again in its dialog; tab B is never brought to the front.
   const dialog = first.getByRole('dialog', { name: 'Your session ended' });
   await dialog.getByLabel('Password').fill(DEMO.password);
   await dialog.getByRole('button', { name: 'Sign in' }).click();
-  await eventually(() => stateOf(first)).toBe('authenticated.active');
+  await eventually(() => machineState(first)).toBe('authenticated.active');
 
-  await eventually(() => stateOf(second)).toBe('authenticated.active');
+  await eventually(() => machineState(second)).toBe('authenticated.active');
   expect(await second.getByTestId('adopted-count').textContent()).toBe('1');
   await second.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
   await eventually(() => second.getByTestId('burst-result').textContent()).toMatch(
@@ -111,18 +108,26 @@ test('a session ended in both tabs: signing in again in tab A (the dialog) reviv
 });
 
 test('sign-out in tab A: tab B shows signed out within 2 s', async () => {
+  const step = stepTrace();
+  step('opening a context and tab A');
   const context = await browser.newContext();
   const first = await context.newPage();
+  step('tab A: signing in');
   await signInThroughForm(first, stack.app.url);
   await first.waitForURL(`${stack.app.url}/`);
+  step('opening tab B');
   const second = await context.newPage();
+  step('tab B: opening /debug');
   await openDebug(second);
-  await eventually(() => stateOf(second)).toBe('authenticated.active');
+  await eventually(() => machineState(second)).toBe('authenticated.active');
 
+  step('tab A: signing out');
   const clicked = Date.now();
   await first.getByRole('button', { name: 'Sign out' }).click();
-  await eventually(() => stateOf(second)).toBe('signedOut');
+  step("tab B: waiting for its machine's signedOut");
+  await eventually(() => machineState(second)).toBe('signedOut');
   const machineSignedOut = Date.now() - clicked;
+  step("tab B: waiting for the header's Sign in link");
   await second
     .getByRole('navigation', { name: 'Main' })
     .getByRole('link', { name: 'Sign in' })
@@ -133,6 +138,7 @@ test('sign-out in tab A: tab B shows signed out within 2 s', async () => {
     `sign-out in tab A: tab B's machine signed out after ${machineSignedOut} ms, its header after ${headerSignedOut} ms`,
   );
   expect(headerSignedOut).toBeLessThan(2_000);
+  step('closing the context');
   await context.close();
 });
 

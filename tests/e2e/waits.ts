@@ -4,7 +4,7 @@
  * every poll goes through `eventually`, and every Playwright context gets `WAIT_MS` as its
  * default timeout (see `launchChromium` in harness.ts).
  */
-import { expect as globalExpect, type ExpectStatic } from 'vitest';
+import { expect as globalExpect, onTestFailed, type ExpectStatic } from 'vitest';
 
 /** Upper bound for one expected change on the page or the API; a pass is usually far sooner. */
 export const WAIT_MS = 45_000;
@@ -28,4 +28,19 @@ export function eventually<T>(
     interval: options.intervalMs ?? 200,
     message: options.message,
   });
+}
+
+/**
+ * Marks the steps of a test with the seconds since it began, and prints them only if it fails:
+ * a test that ran out of time then says which wait it was in. Call inside the test.
+ */
+export function stepTrace(): (step: string) => void {
+  const started = Date.now();
+  const marks: string[] = [];
+  onTestFailed(() => {
+    console.log(`steps before the failure (s since start):\n${marks.join('\n')}`);
+  });
+  return (step) => {
+    marks.push(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)}  ${step}`);
+  };
 }
