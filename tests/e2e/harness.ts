@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { freePort, ROOT, startApp, startBackend, type Running } from '../../scripts/stack';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
-import { WAIT_MS } from './waits';
+import { WAIT_MS, within } from './waits';
 
 export const DEMO = {
   email: 'demo@example.com',
@@ -126,6 +126,10 @@ export async function launchChromium(): Promise<Browser> {
     const context = await newContext(options);
     context.setDefaultTimeout(WAIT_MS);
     context.setDefaultNavigationTimeout(WAIT_MS);
+    // Playwright gives opening a tab no timeout; a tab Chromium never finishes opening must
+    // fail the test with that name, not hang it.
+    const newPage = context.newPage.bind(context);
+    context.newPage = () => within(WAIT_MS, 'opening a tab (context.newPage)', newPage);
     return context;
   };
   return browser;

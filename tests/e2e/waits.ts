@@ -23,11 +23,27 @@ export function eventually<T>(
     expect?: ExpectStatic;
   } = {},
 ) {
-  return (options.expect ?? globalExpect).poll(read, {
-    timeout: Math.max(WAIT_MS, options.timeoutMs ?? WAIT_MS),
+  const timeout = Math.max(WAIT_MS, options.timeoutMs ?? WAIT_MS);
+  // Vitest's poll awaits each read before it checks its clock: a read that never settles (a
+  // page that stopped answering) would hang the test until its own timeout, saying nothing.
+  return (options.expect ?? globalExpect).poll(() => within(timeout, 'one read', read), {
+    timeout,
     interval: options.intervalMs ?? 200,
     message: options.message,
   });
+}
+
+/** `work()`, or a rejection naming `what` once `ms` have passed without it settling. */
+export async function within<T>(ms: number, what: string, work: () => T | Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle in ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(work), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
