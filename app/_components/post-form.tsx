@@ -3,6 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { loadAuthRuntime } from '@/lib/browser/load-runtime';
 import type { CreatePostState } from '../actions';
+import { TextField } from './text-field';
 
 const EXPIRED_MESSAGE =
   'Your session ended, so this post was not sent. Sign in again (your draft stays here), then publish.';
@@ -67,22 +68,15 @@ export function PostForm({
     <section className="card" aria-labelledby="write-heading">
       <h2 id="write-heading">Write a post</h2>
       <form action={formAction} onSubmit={onSubmit} className="form">
-        <label htmlFor="post-title">Title</label>
-        <input
-          id="post-title"
+        <TextField
           name="title"
+          label="Title"
           required
           maxLength={120}
           value={draft.title}
           onChange={(e) => setDraft({ ...draft, title: e.target.value })}
-          aria-invalid={Boolean(fieldErrors?.title)}
-          aria-describedby={fieldErrors?.title ? 'post-title-error' : undefined}
+          error={fieldErrors?.title}
         />
-        {fieldErrors?.title && (
-          <p id="post-title-error" className="field-error">
-            {fieldErrors.title}
-          </p>
-        )}
         <label htmlFor="post-body">Body</label>
         <textarea
           id="post-body"

@@ -30,7 +30,8 @@ async function openDebug(page: Page) {
   await page.getByTestId('session-alerts').waitFor({ state: 'attached' });
 }
 
-test('two tabs of one session whose access token was revoked: bursts of 20 requests in each share one reissue', async () => {
+/** One browser, signed in through the form in tab A; then both tabs on /debug. */
+async function twoTabsOnDebug() {
   const context = await browser.newContext();
   const first = await context.newPage();
   await signInThroughForm(first, stack.app.url);
@@ -38,6 +39,11 @@ test('two tabs of one session whose access token was revoked: bursts of 20 reque
   await openDebug(first);
   const second = await context.newPage();
   await openDebug(second);
+  return { context, first, second };
+}
+
+test('two tabs of one session whose access token was revoked: bursts of 20 requests in each share one reissue', async () => {
+  const { context, first, second } = await twoTabsOnDebug();
 
   const before = await reissueCount(stack.api.url);
   // Revokes the access token both tabs hold: each tab's next request gets a real 401.
@@ -72,13 +78,7 @@ test('two tabs of one session whose access token was revoked: bursts of 20 reque
 });
 
 test('a session ended in both tabs: signing in again in tab A (the dialog) revives tab B without focus, and its next requests succeed', async () => {
-  const context = await browser.newContext();
-  const first = await context.newPage();
-  await signInThroughForm(first, stack.app.url);
-  await first.waitForURL(`${stack.app.url}/`);
-  await openDebug(first);
-  const second = await context.newPage();
-  await openDebug(second);
+  const { context, first, second } = await twoTabsOnDebug();
 
   // The refresh token family dies on the API and the access token is revoked: both tabs expire.
   await fetch(`${stack.api.url}/debug/revoke-sessions`, {
