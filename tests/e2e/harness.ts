@@ -102,34 +102,57 @@ export async function startStack(
   return stack;
 }
 
+/** Bound on starting or closing Chromium, a context or a page: seconds when nothing is wrong. */
+export const BROWSER_CLOSE_MS = 30_000;
+
 /**
  * Real Chromium with the flags this suite needs. Every context it opens (and so every page,
  * since `browser.newPage()` opens a context too) waits up to WAIT_MS for actions, locators
  * and navigations instead of Playwright's 30 s, which a busy 2-core machine can exceed.
+ * Playwright gives launching, opening a tab and closing no timeout of their own: each is bounded
+ * here and names itself when it gives up, so a hang costs seconds, not the test's whole budget.
  */
 export async function launchChromium(): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: inject('chromiumPath'),
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await within(WAIT_MS, 'launching Chromium (chromium.launch)', () =>
+    chromium.launch({
+      executablePath: inject('chromiumPath'),
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    }),
+  );
+  const closeBrowser = browser.close.bind(browser);
+  browser.close = (options) =>
+    within(BROWSER_CLOSE_MS, 'closing Chromium (browser.close)', () => closeBrowser(options));
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (options) => {
-    const context = await newContext(options);
+    const context = await within(WAIT_MS, 'opening a context (browser.newContext)', () =>
+      newContext(options),
+    );
     context.setDefaultTimeout(WAIT_MS);
     context.setDefaultNavigationTimeout(WAIT_MS);
-    // Playwright gives opening a tab no timeout; a tab Chromium never finishes opening must
-    // fail the test with that name, not hang it.
     const newPage = context.newPage.bind(context);
-    context.newPage = () => within(WAIT_MS, 'opening a tab (context.newPage)', newPage);
+    context.newPage = async () => {
+      const page = await within(WAIT_MS, 'opening a tab (context.newPage)', newPage);
+      const closePage = page.close.bind(page);
+      page.close = (closeOptions) =>
+        within(BROWSER_CLOSE_MS, 'closing a tab (page.close)', () => closePage(closeOptions));
+      return page;
+    };
+    // Closing while a navigation the test started is about to commit can leave Chromium never
+    // answering; tests wait for their navigations to land, and this bound names a miss.
+    const closeContext = context.close.bind(context);
+    context.close = (closeOptions) =>
+      within(BROWSER_CLOSE_MS, 'closing a context (context.close)', () =>
+        closeContext(closeOptions),
+      );
     return context;
   };
   return browser;

@@ -138,6 +138,9 @@ test('sign-out in tab A: tab B shows signed out within 2 s', async () => {
     `sign-out in tab A: tab B's machine signed out after ${machineSignedOut} ms, its header after ${headerSignedOut} ms`,
   );
   expect(headerSignedOut).toBeLessThan(2_000);
+  // Tab A's sign-out ends in a full page load; closing while it commits can hang Chromium.
+  step('tab A: waiting for its sign-out to land on /signin');
+  await first.waitForURL(`${stack.app.url}/signin?reason=signedOut`);
   step('closing the context');
   await context.close();
 });
@@ -164,5 +167,6 @@ test('tab B on /signin, never signed in: tab A signs in and B shows the session 
     .getByRole('link', { name: 'Sign in' })
     .waitFor({ timeout: WAIT_MS });
   expect(await second.getByTestId('header-pen-name').count()).toBe(0);
+  await first.waitForURL(`${stack.app.url}/signin?reason=signedOut`);
   await context.close();
 });
