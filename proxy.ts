@@ -55,6 +55,6 @@ export async function proxy(req: NextRequest) {
 export const config = {
   // Pages, server actions and app API routes; not next-auth's own routes, the reissue route
   // (the browser actor owns that flow), static assets or files with an extension. Those get
-  // their headers from next.config.ts.
+  // their headers from next.config.mjs.
   matcher: ['/((?!api/auth|_next/static|_next/image|favicon\\.ico|.*\\.[a-zA-Z0-9]+$).*)'],
 };

@@ -5,7 +5,13 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: { '@': root, 'server-only': `${root}tests/support/server-only.ts` },
+    // The package's entries resolve to their sources, as tsconfig.json's `paths` say.
+    alias: [
+      { find: /^token-reissue$/, replacement: `${root}lib/core/index.ts` },
+      { find: /^token-reissue\/server$/, replacement: `${root}lib/core/server/index.ts` },
+      { find: /^@\//, replacement: root },
+      { find: 'server-only', replacement: `${root}tests/support/server-only.ts` },
+    ],
   },
   test: {
     projects: [

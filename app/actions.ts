@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { isAuthRequestError } from '@/lib/core/errors';
+import { isAuthRequestError } from 'token-reissue';
 import { createPost, deletePost } from '@/lib/server/posts';
 import { newPostSchema, type Post } from '@/lib/validations/post';
 

@@ -6,7 +6,7 @@ import {
   embedDiagram,
   renderMarkdown,
   renderMermaid,
-} from '../lib/core/machine/auth.diagram';
+} from '../machines/auth.diagram';
 
 const docs = fileURLToPath(new URL('../docs/', import.meta.url));
 const readme = fileURLToPath(new URL('../README.md', import.meta.url));

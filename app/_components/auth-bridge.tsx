@@ -7,7 +7,7 @@ import {
   isAuthRuntimeRequested,
   loadAuthRuntime,
 } from '@/lib/browser/load-runtime';
-import { listenForSignInElsewhere } from '@/lib/core/browser/tab-channel';
+import { listenForSignInElsewhere } from 'token-reissue';
 
 /**
  * Feeds next-auth's session into the tab's auth actor: first load, sign-in, and another tab's

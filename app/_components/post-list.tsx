@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState, type Dispatch, type FormEvent, type SetStateAction } from 'react';
-import { isAuthRequestError } from '@/lib/core/errors';
+import { isAuthRequestError } from 'token-reissue';
 import { loadAuthRuntime } from '@/lib/browser/load-runtime';
 import type { Post } from '@/lib/validations/post';
 import { deletePostAction } from '../actions';

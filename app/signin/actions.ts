@@ -3,7 +3,7 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { cookieStoreTarget } from '@/lib/core/server/session-store';
+import { cookieStoreTarget } from 'token-reissue/server';
 import { caller, failureCode, type AuthFormState } from '@/lib/server/auth-form';
 import { backend } from '@/lib/server/backend';
 import { safeReturnUrl } from '@/lib/server/return-url';

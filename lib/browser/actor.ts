@@ -3,7 +3,7 @@
  * user schema and the inspector. Everything the browser knows about auth starts here.
  */
 import { signOut } from 'next-auth/react';
-import { createTabActor, type BrowserAuthActor } from '@/lib/core/browser/auth';
+import { createTabActor, type BrowserAuthActor } from 'token-reissue';
 import type { SessionUser } from '@/lib/next-auth';
 import { sessionUserSchema } from '@/lib/validations/session';
 import { inspectObserver } from './inspector';

@@ -2,7 +2,7 @@
  * The browser's axios instances, from the core's one factory around this tab's actor, so every
  * caller of `clientAuth` shares one reissue.
  */
-import { createBrowserInstances } from '@/lib/core/browser/auth';
+import { createBrowserInstances } from 'token-reissue';
 import { getAuthActor } from './actor';
 
 /** `getAuthActor` is passed, not called: the actor is created by the first request, never on import. */

@@ -7,16 +7,16 @@
  * Compare `code`, never the message.
  */
 
-export const REISSUE_FAILURE_CODES = ['SESSION_EXPIRED', 'REISSUE_UNAVAILABLE'] as const;
-export type ReissueFailureCode = (typeof REISSUE_FAILURE_CODES)[number];
+import type { ReissueFailure, ReissueFailureCode } from '../../machines/auth.types';
+
+export type { ReissueFailure, ReissueFailureCode };
+
+export const REISSUE_FAILURE_CODES = [
+  'SESSION_EXPIRED',
+  'REISSUE_UNAVAILABLE',
+] as const satisfies readonly ReissueFailureCode[];
 
 export type AuthErrorCode = ReissueFailureCode | 'NOT_SIGNED_IN';
-
-/** A failed reissue as data: what the machine keeps in its context and the server returns. */
-export interface ReissueFailure {
-  code: ReissueFailureCode;
-  message: string;
-}
 
 export function isReissueFailureCode(value: unknown): value is ReissueFailureCode {
   return (REISSUE_FAILURE_CODES as readonly unknown[]).includes(value);

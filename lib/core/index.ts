@@ -18,8 +18,15 @@ export {
   type AuthContext,
   type AuthEvent,
   type ReissueInput,
-} from './machine/auth.machine';
-export { describeMachine } from './machine/auth.diagram';
+} from '../../machines/auth.machine';
+export {
+  authMachineDiagram,
+  describeMachine,
+  renderMermaid,
+  type DiagramState,
+  type DiagramTransition,
+  type MachineDiagram,
+} from '../../machines/auth.diagram';
 export {
   attachAuthInterceptors,
   type AuthInterceptors,
@@ -50,3 +57,8 @@ export {
   type BrowserAuthActor,
   type BrowserAuthOptions,
 } from './browser/auth';
+export {
+  listenForSignInElsewhere,
+  refreshNextAuthSession,
+  TAB_CHANNEL,
+} from './browser/tab-channel';

@@ -1,46 +1,8 @@
 /**
- * Every security header the app sends, defined once. Pages get a Content-Security-Policy with a
- * per-request nonce from `proxy.ts` (Next reads the nonce from the request's CSP header and puts
- * it on its own scripts); everything the proxy does not run for (next-auth's routes, static
- * files) gets the static policy from `next.config.ts`. The other headers are the same for every
- * response and are set in `next.config.ts` for all paths.
- *
- * No imports: `next.config.ts` loads this file outside the app's module graph.
+ * The page Content-Security-Policy, with a per-request nonce, set by `proxy.ts` (Next reads the
+ * nonce from the request's CSP header and puts it on its own scripts). The headers that are the
+ * same for every response are in `static-headers.mjs`, which `next.config.mjs` loads.
  */
-
-export interface Header {
-  key: string;
-  value: string;
-}
-
-/** Framing, sniffing, referrers and powerful features, for every response. */
-export const COMMON_HEADERS: Header[] = [
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-  {
-    key: 'Permissions-Policy',
-    value:
-      'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), ' +
-      'bluetooth=(), browsing-topics=()',
-  },
-];
-
-/** Sent only on responses to https requests; browsers ignore it over http anyway. */
-export const HSTS_HEADER: Header = {
-  key: 'Strict-Transport-Security',
-  value: 'max-age=63072000; includeSubDomains',
-};
-
-/** For responses that are not pages (JSON, next-auth's few HTML pages, static files). */
-export const STATIC_CSP = [
-  "default-src 'none'",
-  "style-src 'unsafe-inline'",
-  "img-src 'self' data:",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 export interface PageCspOptions {
   nonce: string;

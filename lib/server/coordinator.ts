@@ -4,11 +4,14 @@
  */
 import 'server-only';
 import { authSecret, config } from '@/lib/config';
-import { createInProcessCoordinator } from '@/lib/core/server/coordinator/in-process';
-import { withQuickRetry } from '@/lib/core/server/coordinator/quick-retry';
-import { createRedisCoordinator } from '@/lib/core/server/coordinator/redis';
-import { createRedisClient } from '@/lib/core/server/coordinator/redis-client';
-import type { ReissueCall, ReissueCoordinator } from '@/lib/core/server/coordinator/types';
+import {
+  createInProcessCoordinator,
+  withQuickRetry,
+  createRedisCoordinator,
+  createRedisClient,
+  type ReissueCall,
+  type ReissueCoordinator,
+} from 'token-reissue/server';
 import type { SessionUser } from '@/lib/next-auth';
 import { tokenPairSchema } from '@/lib/validations/auth';
 

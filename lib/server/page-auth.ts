@@ -1,6 +1,6 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
-import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '@/lib/core/errors';
+import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from 'token-reissue';
 import { UNAVAILABLE_PATH } from './unavailable-page';
 
 /**

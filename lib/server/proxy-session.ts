@@ -5,8 +5,8 @@ import {
   forwardedRequestTarget,
   responseTarget,
   type SessionStore,
-} from '@/lib/core/server/session-store';
-import type { ServerReissuer } from '@/lib/core/server/reissuer';
+  type ServerReissuer,
+} from 'token-reissue/server';
 import type { SessionUser } from '@/lib/next-auth';
 import { withTokens } from './session-claims';
 

@@ -3,7 +3,7 @@
  * adapter and the configured coordinator. Callers get it passed in or call `serverReissuer()`.
  */
 import 'server-only';
-import { createServerReissuer, type ServerReissuer } from '@/lib/core/server/reissuer';
+import { createServerReissuer, type ServerReissuer } from 'token-reissue/server';
 import type { SessionUser } from '@/lib/next-auth';
 import { backend } from './backend';
 import { coordinatorFromConfig } from './coordinator';

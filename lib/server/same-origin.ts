@@ -1,5 +1,5 @@
 import type { NextRequest } from 'next/server';
-import { REISSUE_HEADER } from '@/lib/core/browser/reissue-client';
+import { REISSUE_HEADER } from 'token-reissue';
 
 /**
  * CSRF guard for state-changing auth routes: the custom header must be present, and when the

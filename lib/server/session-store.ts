@@ -5,7 +5,7 @@
 import 'server-only';
 import { decode, encode, type JWT } from 'next-auth/jwt';
 import { authSecret, config } from '@/lib/config';
-import { createSessionStore, type SessionStore } from '@/lib/core/server/session-store';
+import { createSessionStore, type SessionStore } from 'token-reissue/server';
 import { isSession, SESSION_MAX_AGE_SECONDS } from './session-claims';
 
 let store: SessionStore<JWT> | undefined;

@@ -4,7 +4,7 @@
  */
 import 'server-only';
 import { authSecret } from '@/lib/config';
-import { createTickets } from '@/lib/core/server/tickets';
+import { createTickets } from 'token-reissue/server';
 import { tokenPairSchema } from '@/lib/validations/auth';
 
 /** This app's reissue tickets: sealed with a key derived from NEXTAUTH_SECRET, the app's user. */
@@ -12,8 +12,4 @@ const tickets = createTickets({ secret: authSecret, tokenPairSchema });
 
 export const sealTicket = tickets.seal;
 export const openTicket = tickets.open;
-export {
-  TICKET_TTL_SECONDS,
-  type TicketCheck,
-  type TicketSession,
-} from '@/lib/core/server/tickets';
+export { TICKET_TTL_SECONDS, type TicketCheck, type TicketSession } from 'token-reissue/server';

@@ -1,6 +1,6 @@
 // zod/mini: this module ships to the browser (the reissue client, the tab channel).
 import * as z from 'zod/mini';
-import { clientSessionSchema as sessionOf } from '@/lib/core/browser/schemas';
+import { clientSessionSchema as sessionOf } from 'token-reissue';
 import type { SessionUser } from '@/lib/next-auth';
 
 /** This app's user, as the API and the session carry it. */

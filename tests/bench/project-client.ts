@@ -6,8 +6,8 @@
 import { createActor, fromPromise } from 'xstate';
 import { actorTokenSource } from '@/lib/core/http/actor-token-source';
 import { attachAuthInterceptors } from '@/lib/core/http/interceptors';
-import { authMachine } from '@/lib/core/machine/auth.machine';
-import type { ReissueResult } from '@/lib/core/machine/auth.types';
+import { authMachine } from '@/machines/auth.machine';
+import type { ReissueResult } from '@/machines/auth.types';
 import { createHttp, reissue, storeFrom, type ClientFactory } from './client';
 
 export const project: ClientFactory = (baseURL, apiUrl, login) => {

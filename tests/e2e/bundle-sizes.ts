@@ -101,7 +101,6 @@ export function packageOf(sourcePath: string): string {
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
   if (match) return match[1]!;
   if (path.startsWith('[')) return 'next';
-  if (path.startsWith('lib/core/machine/')) return 'lib/core/machine/ (this app)';
   return `${path.split('/')[0]}/ (this app)`;
 }
 

@@ -6,7 +6,15 @@ import type { TestProject } from 'vitest/node';
 import { findChromium } from './chromium';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SOURCES = ['app', 'lib', 'proxy.ts', 'next.config.ts', 'package-lock.json', 'tsconfig.json'];
+const SOURCES = [
+  'app',
+  'machines',
+  'lib',
+  'proxy.ts',
+  'next.config.mjs',
+  'package-lock.json',
+  'tsconfig.json',
+];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);

@@ -8,7 +8,7 @@
 import { initialTransition, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { leafStateId } from '@/app/_components/statechart/state-ids';
-import { authMachine, proactiveDelay, REISSUE_TIMEOUT_MS } from '@/lib/core/machine/auth.machine';
+import { authMachine, proactiveDelay, REISSUE_TIMEOUT_MS } from '@/machines/auth.machine';
 import type { FaultRule } from '../support/fault-proxy';
 import { takenBy, transitionsOf, transitionKey } from '../support/machine-transitions';
 import {

@@ -13,7 +13,7 @@ import {
   BREAKER_LIMIT,
   proactiveDelay,
   type AuthEvent,
-} from '@/lib/core/machine/auth.machine';
+} from '@/machines/auth.machine';
 import { FIFTEEN_MINUTES, NOW, ReissueFailure, reissued, session } from '../machine/fixtures';
 import { eventTypesOf } from '../support/machine-transitions';
 import type { PathWorld } from './model-world';

@@ -17,7 +17,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test, type ExpectStatic } from 'vitest';
 import { leafStateId } from '@/app/_components/statechart/state-ids';
-import { REISSUE_TIMEOUT_MS, proactiveDelay } from '@/lib/core/machine/auth.machine';
+import { REISSUE_TIMEOUT_MS, proactiveDelay } from '@/machines/auth.machine';
 import { launchChromium, startStack, type Stack } from './harness';
 import { WAIT_MS } from './waits';
 import {
@@ -36,7 +36,7 @@ import {
   type PanelEntry,
   type Shared,
 } from './model-world';
-import { authMachine } from '@/lib/core/machine/auth.machine';
+import { authMachine } from '@/machines/auth.machine';
 
 const TTL_SECONDS = 30;
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { authMachineDiagram } from '@/lib/core/machine/auth.diagram';
+import { authMachineDiagram } from '@/machines/auth.diagram';
 import { CspWatch } from './csp';
 import {
   DEMO,

@@ -8,7 +8,7 @@ import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '
 import { requestReissue } from '@/lib/core/browser/reissue-client';
 import { actorTokenSource, type AuthMachineActor } from '@/lib/core/http/actor-token-source';
 import { attachAuthInterceptors } from '@/lib/core/http/interceptors';
-import { authMachine } from '@/lib/core/machine/auth.machine';
+import { authMachine } from '@/machines/auth.machine';
 
 const API = 'http://api.test';
 const APP = 'http://app.test';

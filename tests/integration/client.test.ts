@@ -6,7 +6,7 @@ import { createActor, fromPromise } from 'xstate';
 import { NotSignedInError } from '@/lib/core/errors';
 import { requestReissue } from '@/lib/core/browser/reissue-client';
 import type { AuthMachineActor } from '@/lib/core/http/actor-token-source';
-import { authMachine } from '@/lib/core/machine/auth.machine';
+import { authMachine } from '@/machines/auth.machine';
 
 // The browser actor is created by lib/browser/actor.ts; here the test hands in its own.
 const { getAuthActor } = vi.hoisted(() => ({ getAuthActor: vi.fn<() => AuthMachineActor>() }));

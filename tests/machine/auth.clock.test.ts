@@ -8,8 +8,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { actorTokenSource } from '@/lib/core/http/actor-token-source';
-import { BREAKER_LIMIT, authMachine, type ReissueInput } from '@/lib/core/machine/auth.machine';
-import type { ReissueResult } from '@/lib/core/machine/auth.types';
+import { BREAKER_LIMIT, authMachine, type ReissueInput } from '@/machines/auth.machine';
+import type { ReissueResult } from '@/machines/auth.types';
 import { alice } from './fixtures';
 
 const TOKEN_LIFETIME_MS = 20_000;

@@ -8,7 +8,7 @@ import {
   proactiveDelay,
   retryDelay,
   toAuthError,
-} from '@/lib/core/machine/auth.machine';
+} from '@/machines/auth.machine';
 import { FIFTEEN_MINUTES, NOW, ReissueFailure, session } from './fixtures';
 
 afterEach(() => {

@@ -7,7 +7,7 @@ import {
   RETRY_FAST_MS,
   authMachine,
   usableToken,
-} from '@/lib/core/machine/auth.machine';
+} from '@/machines/auth.machine';
 import {
   FIFTEEN_MINUTES,
   NOW,

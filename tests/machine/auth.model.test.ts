@@ -27,8 +27,8 @@ import {
   usableToken,
   type AuthEvent,
   type ReissueInput,
-} from '@/lib/core/machine/auth.machine';
-import type { ReissueResult } from '@/lib/core/machine/auth.types';
+} from '@/machines/auth.machine';
+import type { ReissueResult } from '@/machines/auth.types';
 import {
   FIFTEEN_MINUTES,
   NOW,

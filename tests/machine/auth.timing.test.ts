@@ -10,7 +10,7 @@ import {
   REISSUE_FLOOR_MS,
   authMachine,
   usableToken,
-} from '@/lib/core/machine/auth.machine';
+} from '@/machines/auth.machine';
 import {
   isDue,
   isExpiring,
@@ -20,7 +20,7 @@ import {
   measureOffset,
   proactiveDelay,
   recentReissues,
-} from '@/lib/core/machine/auth.timing';
+} from '@/machines/auth.timing';
 import { NOW, refreshDue, reissueDone, reissued, session } from './fixtures';
 
 const HOUR = 60 * 60_000;

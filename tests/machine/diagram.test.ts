@@ -10,8 +10,8 @@ import {
   embedDiagram,
   renderMarkdown,
   renderMermaid,
-} from '@/lib/core/machine/auth.diagram';
-import { authMachine } from '@/lib/core/machine/auth.machine';
+} from '@/machines/auth.diagram';
+import { authMachine } from '@/machines/auth.machine';
 
 function committed(file: string): string {
   return readFileSync(fileURLToPath(new URL(`../../${file}`, import.meta.url)), 'utf8');

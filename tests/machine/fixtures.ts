@@ -1,9 +1,9 @@
-import type { AuthEvent } from '@/lib/core/machine/auth.machine';
+import type { AuthEvent } from '@/machines/auth.machine';
 import type {
   ClientSession,
   ReissueFailureCode,
   ReissueResult,
-} from '@/lib/core/machine/auth.types';
+} from '@/machines/auth.types';
 
 /** Fixed clock for tests that read context timestamps. */
 export const NOW = Date.UTC(2030, 0, 1);

@@ -2,8 +2,8 @@ import { createBrowserInspector, type StatelyInspectionEvent } from '@statelyai/
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise, type InspectionEvent } from 'xstate';
 import { createInspectRelay, INSPECTOR_URL } from '@/lib/browser/inspector';
-import { authMachine, type ReissueInput } from '@/lib/core/machine/auth.machine';
-import type { ReissueResult } from '@/lib/core/machine/auth.types';
+import { authMachine, type ReissueInput } from '@/machines/auth.machine';
+import type { ReissueResult } from '@/machines/auth.types';
 import { FIFTEEN_MINUTES, NOW, session } from './fixtures';
 
 const signIn = {

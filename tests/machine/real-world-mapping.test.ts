@@ -4,7 +4,7 @@
  * the fast suite too, not only after a build and minutes of Chromium.
  */
 import { describe, expect, it } from 'vitest';
-import { authMachine } from '@/lib/core/machine/auth.machine';
+import { authMachine } from '@/machines/auth.machine';
 import { selectPlans } from '../e2e/model-paths';
 import { unmappedEventTypes } from '../e2e/model-table';
 

@@ -19,7 +19,7 @@ import { isAuthRequestError } from '@/lib/core/errors';
 import { requestReissue } from '@/lib/core/browser/reissue-client';
 import { actorTokenSource } from '@/lib/core/http/actor-token-source';
 import { attachAuthInterceptors } from '@/lib/core/http/interceptors';
-import { authMachine } from '@/lib/core/machine/auth.machine';
+import { authMachine } from '@/machines/auth.machine';
 
 const user = { id: 'u1', email: 'ann@example.com', penName: 'Ann', fieldImage: null };
 

@@ -2,7 +2,7 @@
 
 import { isAxiosError } from 'axios';
 import { useState } from 'react';
-import { isAuthRequestError } from '@/lib/core/errors';
+import { isAuthRequestError } from 'token-reissue';
 import { clientAuth } from '@/lib/browser/http';
 
 const PARALLEL_REQUESTS = 20;

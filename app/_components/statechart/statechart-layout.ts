@@ -1,7 +1,7 @@
-import type { DiagramState, MachineDiagram } from '@/lib/core/machine/auth.diagram';
+import type { DiagramState, MachineDiagram } from 'token-reissue';
 
 /**
- * Where to draw a machine description (`lib/core/machine/auth.diagram.ts`) as SVG. The states and
+ * Where to draw a machine description (`machines/auth.diagram.ts`) as SVG. The states and
  * transitions come from the machine; only positions live here. A state without a position is
  * placed in a row along the bottom, a transition without a bend is drawn straight, so a change
  * to the machine shows up in the picture without touching this file.

@@ -10,7 +10,7 @@ import { edgeBetween, layoutStatechart } from '@/app/_components/statechart/stat
 import { useIsClient } from '@/app/_components/hooks/use-is-client';
 import { useNow } from '@/app/_components/hooks/use-now';
 import { useStateHistory } from '@/app/_components/hooks/use-state-history';
-import { authMachineDiagram } from '@/lib/core/machine/auth.diagram';
+import { authMachineDiagram } from 'token-reissue';
 import { DebugActions } from './debug-actions';
 import { InspectorButton } from './inspector-button';
 import { StatechartDiagram } from './statechart-diagram';

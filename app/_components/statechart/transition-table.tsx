@@ -1,4 +1,4 @@
-import type { MachineDiagram } from '@/lib/core/machine/auth.diagram';
+import type { MachineDiagram } from 'token-reissue';
 
 /** Every transition with its guard and actions: what the arrows leave out, read from the same description. */
 export function TransitionTable({ diagram }: { diagram: MachineDiagram }) {

@@ -9,7 +9,7 @@ import { createActor, fromPromise, type Actor, type InspectionEvent, type Observ
 import { createApiInstance } from '../http/instance';
 import { actorTokenSource, type AuthMachineActor } from '../http/actor-token-source';
 import { attachAuthInterceptors } from '../http/interceptors';
-import { createAuthMachine } from '../machine/auth.machine';
+import { createAuthMachine } from '../../../machines/auth.machine';
 import type { BaseUser } from '../types';
 import { requestReissue, type ReissueClientOptions } from './reissue-client';
 import type { UserSchema } from './schemas';

@@ -5,7 +5,7 @@
  * recurse into it. Paths, lock name and timeouts are options; the user schema is the app's.
  */
 import { ReissueUnavailableError, reissueError, SessionExpiredError } from '../errors';
-import type { ReissueInput } from '../machine/auth.machine';
+import type { ReissueInput } from '../../../machines/auth.machine';
 import type { BaseUser, ClientSession, ReissueResult } from '../types';
 import {
   clientSessionSchema,

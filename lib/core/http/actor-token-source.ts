@@ -5,7 +5,7 @@ import {
   REISSUE_TIMEOUT_MS,
   shouldWakeBeforeSending,
   usableToken,
-} from '../machine/auth.machine';
+} from '../../../machines/auth.machine';
 import type { BaseUser } from '../types';
 import type { TokenSource } from './interceptors';
 

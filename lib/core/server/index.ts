@@ -30,8 +30,8 @@ export {
 export { createServerReissuer, type ServerReissuer, type ServerReissuerOptions } from './reissuer';
 export type { ReissueCall, ReissueCoordinator } from './coordinator/types';
 export { createInProcessCoordinator, tokenHash } from './coordinator/in-process';
-// The ioredis connection helper is not re-exported: import ./coordinator/redis-client where used.
 export { createRedisCoordinator, type RedisCommands } from './coordinator/redis';
+export { createRedisClient } from './coordinator/redis-client';
 export { withQuickRetry } from './coordinator/quick-retry';
 export { createTickets, TICKET_TTL_SECONDS, type TicketCheck, type TicketSession } from './tickets';
 export {

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { responseTarget } from '@/lib/core/server/session-store';
+import { responseTarget } from 'token-reissue/server';
 import { serverReissuer } from '@/lib/server/reissuer';
 import { isSameOriginAuthRequest } from '@/lib/server/same-origin';
 import { withTokens } from '@/lib/server/session-claims';

@@ -160,7 +160,7 @@ export function renderMarkdown(diagram: MachineDiagram): string {
   return [
     `# The \`${diagram.id}\` machine`,
     '',
-    'Generated from `lib/core/machine/auth.machine.ts` by `npm run diagram`; do not edit by hand.',
+    'Generated from `machines/auth.machine.ts` by `npm run diagram`; do not edit by hand.',
     '',
     '```mermaid',
     renderMermaid(diagram).trimEnd(),

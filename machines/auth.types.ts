@@ -1,10 +1,46 @@
-/** Types the auth machine shares with its browser wiring and the http layer, generic over the user. */
-import type { ReissueFailure } from '../errors';
-import type { BaseUser, ClientSession } from '../types';
+/**
+ * Types the auth machine shares with its browser wiring and the http layer, generic over the
+ * user. They live beside the chart so `machines/` depends on xstate alone; lib/core re-exports
+ * them (`lib/core/types.ts`, `lib/core/errors.ts`).
+ */
 import type { TokenClock } from './auth.timing';
 
-export type { BaseUser, ClientSession, ReissueResult } from '../types';
-export type { ReissueFailureCode } from '../errors';
+/**
+ * The core reads one field of a user, its `id` (sessions and reissue tickets are bound to it);
+ * everything else about a user (names, pictures, roles) is the app's, declared once where
+ * next-auth's types are augmented.
+ */
+export interface BaseUser {
+  id: string;
+}
+
+/** What the browser may know about a session: never the refresh token. */
+export interface ClientSession<U extends BaseUser = BaseUser> {
+  accessToken: string;
+  /** Epoch milliseconds. */
+  accessTokenExpiresAt: number;
+  user: U;
+  /** The server's clock (epoch ms) when it produced this answer; corrects the browser's clock. */
+  serverNow?: number;
+}
+
+/** What the `reissue` actor resolves with: the new session and the sealed ticket to persist. */
+export interface ReissueResult<U extends BaseUser = BaseUser> extends ClientSession<U> {
+  /** Sealed ticket for `persistSession`; null when another tab already persisted this session. */
+  ticket: string | null;
+}
+
+/**
+ * The two ways a reissue fails: the refresh token is dead (`SESSION_EXPIRED`: sign in again),
+ * or the failure is transient (`REISSUE_UNAVAILABLE`: keep the session, try again).
+ */
+export type ReissueFailureCode = 'SESSION_EXPIRED' | 'REISSUE_UNAVAILABLE';
+
+/** A failed reissue as data: what the machine keeps in its context and the server returns. */
+export interface ReissueFailure {
+  code: ReissueFailureCode;
+  message: string;
+}
 
 /** A failed reissue as the machine records it: a code from the one vocabulary and a message. */
 export type AuthError = ReissueFailure;

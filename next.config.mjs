@@ -1,10 +1,8 @@
-import type { NextConfig } from 'next';
-import { COMMON_HEADERS, HSTS_HEADER, STATIC_CSP } from './lib/security/headers';
+// @ts-check
+import { COMMON_HEADERS, HSTS_HEADER, STATIC_CSP } from './lib/security/static-headers.mjs';
 
-// Next fills `x-forwarded-proto` from the socket (or keeps a TLS-terminating proxy's value).
-const overHttps = [{ type: 'header' as const, key: 'x-forwarded-proto', value: 'https' }];
-
-const nextConfig: NextConfig = {
+/** @type {import('next').NextConfig} */
+const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Lets parallel test runs build into separate folders; `.next` otherwise.
@@ -17,7 +15,12 @@ const nextConfig: NextConfig = {
   async headers() {
     return [
       { source: '/:path*', headers: COMMON_HEADERS },
-      { source: '/:path*', has: overHttps, headers: [HSTS_HEADER] },
+      {
+        source: '/:path*',
+        // Next fills `x-forwarded-proto` from the socket (or keeps a TLS-terminating proxy's value).
+        has: [{ type: 'header', key: 'x-forwarded-proto', value: 'https' }],
+        headers: [HSTS_HEADER],
+      },
       // Pages get a CSP with a nonce from proxy.ts; what the proxy skips gets this one.
       ...['/api/auth/:path*', '/_next/:path*', '/:file([^/]+\\.[a-zA-Z0-9]+)'].map((source) => ({
         source,
