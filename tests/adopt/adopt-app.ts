@@ -24,6 +24,7 @@ export function createAdoptingApp(): string {
   const app = mkdtempSync(join(tmpdir(), 'adopt-next-app-'));
   symlinkSync(join(ROOT, 'node_modules'), join(app, 'node_modules'), 'dir');
   cpSync(join(ROOT, 'lib/core'), join(app, 'lib/core'), { recursive: true });
+  cpSync(join(ROOT, 'machines'), join(app, 'machines'), { recursive: true });
   cpSync(TEMPLATE, app, { recursive: true });
   return app;
 }
