@@ -15,6 +15,7 @@ export {
   REISSUE_TIMEOUT_MS,
   toAuthError,
   usableToken,
+  usableUntil,
   type AuthContext,
   type AuthEvent,
   type ReissueInput,
@@ -29,6 +30,9 @@ export {
 } from '../../machines/auth.diagram';
 export {
   attachAuthInterceptors,
+  MAX_AUTH_RETRIES,
+  MAX_EXPIRED_RETRIES,
+  type AuthInterceptorOptions,
   type AuthInterceptors,
   type AuthTraffic,
   type AuthTrafficStore,
@@ -51,6 +55,7 @@ export {
 } from './browser/reissue-client';
 export { clientSessionSchema, reissueResponseSchema, type UserSchema } from './browser/schemas';
 export {
+  BROWSER_MAX_IN_FLIGHT,
   createBrowserAuth,
   createBrowserInstances,
   createTabActor,

@@ -1,10 +1,16 @@
 import { waitFor, type Actor, type SnapshotFrom } from 'xstate';
-import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '../errors';
+import {
+  NotSignedInError,
+  ReissueUnavailableError,
+  RequestRefusedError,
+  SessionExpiredError,
+} from '../errors';
 import {
   createAuthMachine,
   REISSUE_TIMEOUT_MS,
   shouldWakeBeforeSending,
   usableToken,
+  usableUntil,
 } from '../../../machines/auth.machine';
 import type { BaseUser } from '../types';
 import type { TokenSource } from './interceptors';
@@ -29,7 +35,9 @@ export interface ActorTokenSourceOptions {
  *
  * Cheap on purpose: a request with a good token reads the snapshot synchronously (`peek`), and a
  * 401 that finds a reissue in flight joins it without sending the machine anything; only the
- * first 401 for the current token is an event (one macrostep for the whole burst).
+ * first 401 for the current token is an event (one macrostep for the whole burst). Whether a 401
+ * is a refusal of the route rather than a dead token is the chart's call (its `isRefusal` guard):
+ * the source only reads the answer.
  */
 export function actorTokenSource<U extends BaseUser>(
   actor: AuthMachineActor<U> | (() => AuthMachineActor<U>),
@@ -83,7 +91,12 @@ export function actorTokenSource<U extends BaseUser>(
       return settled(ref).then(tokenOf);
     },
 
-    renew(rejected) {
+    goodUntil(token) {
+      const { context } = resolve().getSnapshot();
+      return token === context.accessToken ? usableUntil(context, Date.now()) : undefined;
+    },
+
+    renew(rejected, { afterRenewal = false } = {}) {
       const ref = resolve();
       const before = ref.getSnapshot();
       const current = before.context.accessToken;
@@ -93,7 +106,17 @@ export function actorTokenSource<U extends BaseUser>(
       // The first 401 for the current token starts (or turns reactive) the one reissue; later
       // ones find it in flight and only wait.
       const joins = before.matches({ refreshing: 'reactive' }) || current !== rejected;
-      if (!joins) ref.send({ type: 'TOKEN_REJECTED', token: rejected });
+      if (!joins) {
+        ref.send({
+          type: 'TOKEN_REJECTED',
+          token: rejected,
+          ...(afterRenewal && { afterRenewal }),
+        });
+        // The chart read it as the route refusing a good token: no reissue, the session is fine.
+        if (ref.getSnapshot().context.refusedCount > before.context.refusedCount) {
+          return Promise.reject(new RequestRefusedError());
+        }
+      }
       return settled(ref).then((snapshot) => {
         if (snapshot.matches('expired')) throw new SessionExpiredError();
         if (snapshot.matches('signedOut')) throw new NotSignedInError();
