@@ -31,6 +31,11 @@ function isApi(req: NextRequest): boolean {
   return req.nextUrl.pathname.startsWith('/api/');
 }
 
+/** A page load. Any other method on a page is a server action (a form post, with or without JavaScript). */
+function isPageLoad(req: NextRequest): boolean {
+  return req.method === 'GET' || req.method === 'HEAD';
+}
+
 /**
  * Server-side proactive reissue. When the session's access token expires within the margin, or
  * the API already rejected it in this process, reissue once (shared with concurrent requests)
@@ -45,7 +50,11 @@ export async function proxySession(
   if (req.nextUrl.pathname === UNAVAILABLE_PATH) return NextResponse.next();
   const session = await store.read(req.cookies);
   if (!session) {
-    const mustSignIn = !isApi(req) && !PUBLIC_PAGES.has(req.nextUrl.pathname);
+    // A server action without a session must answer, not redirect: a fetch from the page cannot
+    // follow a redirect to an HTML page (it ends in the error page), and a form posted without
+    // JavaScript would lose what the person typed. The action returns its typed "not signed
+    // in" result and the page keeps the draft, with a way to sign in again in place.
+    const mustSignIn = isPageLoad(req) && !isApi(req) && !PUBLIC_PAGES.has(req.nextUrl.pathname);
     // A cookie that does not decrypt or lacks a field is no session: clear it.
     const cleared = store.clear(req.cookies);
     cleared.to(forwardedRequestTarget(req.cookies));
@@ -73,7 +82,7 @@ export async function proxySession(
 
   // A server action (POST) must answer, not redirect: the page keeps its unsaved input and
   // learns the session ended from the action's typed error.
-  if (result.code === 'SESSION_EXPIRED' && req.method === 'GET') {
+  if (result.code === 'SESSION_EXPIRED' && isPageLoad(req)) {
     const url = signInUrl(req);
     url.searchParams.set('reason', 'expired');
     const response = isApi(req)
@@ -86,7 +95,7 @@ export async function proxySession(
   if (result.code === 'REISSUE_UNAVAILABLE') {
     console.warn(`[auth] proxy reissue unavailable: ${result.reason}`);
     // A page or API GET would only replay the dead access token: answer 503 with a retry now.
-    if (req.method === 'GET') {
+    if (isPageLoad(req)) {
       return isApi(req)
         ? NextResponse.json(
             { error: 'REISSUE_UNAVAILABLE' },
