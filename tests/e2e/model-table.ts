@@ -159,8 +159,10 @@ export const ROWS = {
     event: 'TOKEN_REJECTED',
     kind: 'action',
     real: 'revoke the access token on the API (debug route), then fire 20 requests',
+    // Not after a failed reissue: a token the API rejected and that could not be replaced is
+    // never sent again (the requests fail as retryable); the machine's retry schedule decides.
     offer: (s) =>
-      s.matches('authenticated') && free(s) && s.context.accessToken
+      s.matches('authenticated') && free(s) && s.context.accessToken && !s.context.error
         ? [{ type: 'TOKEN_REJECTED', token: s.context.accessToken }]
         : [],
     async perform(world) {
@@ -204,7 +206,11 @@ export const ROWS = {
     real: 'fire 20 requests at the API route that answers 401 to every token (its first 401s start one reissue)',
     // Played only through its refusal (model-paths.ts): reissued once, then the retries refused.
     offer: (s) =>
-      s.matches('authenticated') && free(s) && s.context.accessToken && !s.context.refusal
+      s.matches('authenticated') &&
+      free(s) &&
+      s.context.accessToken &&
+      !s.context.refusal &&
+      !s.context.error
         ? [{ type: 'TOKEN_REJECTED', token: s.context.accessToken }]
         : [],
     async perform(world) {

@@ -53,7 +53,15 @@ const server = setupServer(
 const running: AuthMachineActor[] = [];
 
 /** A real auth actor (reissue through the Next route via msw) and a real axios instance with the interceptors. */
-function startAuth({ reissueTimeout = 2_000, waitTimeoutMs = 3_000 } = {}) {
+function startAuth({
+  reissueTimeout = 2_000,
+  waitTimeoutMs = 3_000,
+  maxInFlight,
+}: {
+  reissueTimeout?: number;
+  waitTimeoutMs?: number;
+  maxInFlight?: number;
+} = {}) {
   const persistSession = vi.fn();
   const signOut = vi.fn();
   const events: string[] = [];
@@ -79,7 +87,9 @@ function startAuth({ reissueTimeout = 2_000, waitTimeoutMs = 3_000 } = {}) {
   actor.start();
   running.push(actor);
   const api = axios.create({ baseURL: API, timeout: 5_000 });
-  const { traffic } = attachAuthInterceptors(api, actorTokenSource(actor, { waitTimeoutMs }));
+  const { traffic } = attachAuthInterceptors(api, actorTokenSource(actor, { waitTimeoutMs }), {
+    maxInFlight,
+  });
   return { actor, api, traffic, persistSession, signOut, events };
 }
 
@@ -275,6 +285,46 @@ describe('auth interceptors on a real auth actor', () => {
       expect(reissueCalls).toBeGreaterThanOrEqual(1);
     },
   );
+
+  it('with requests held in the page (maxInFlight 6), a burst of 20 whose reissue fails costs one reissue: the held ones fail as retryable too, none carries the rejected token', async () => {
+    const { actor, api, events } = startAuth({ maxInFlight: 6 });
+    actor.send({ type: 'SESSION_UPDATE', session: session('token-1') });
+    server.use(
+      http.post(REISSUE_URL, () => {
+        reissueCalls += 1;
+        return new HttpResponse(null, { status: 503 });
+      }),
+    );
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => api.get(`/posts/${i}`)),
+    );
+
+    expect(results.map((r) => r.status === 'rejected' && r.reason)).toEqual(
+      Array(20).fill(expect.any(ReissueUnavailableError)),
+    );
+    // Only the first six left with token-1; the rest never sent it after the reissue failed.
+    expect([...apiCalls.values()].reduce((sum, n) => sum + n, 0)).toBe(6);
+    expect(reissueCalls).toBe(1);
+    expect(events.filter((type) => type === 'TOKEN_REJECTED')).toHaveLength(1);
+    // The machine retries on its own schedule and then serves requests again.
+    await waitFor(
+      actor,
+      (snapshot) => snapshot.context.reissueCount === 0 && snapshot.matches('refreshing'),
+      {
+        timeout: 2_000,
+      },
+    );
+    server.resetHandlers();
+    await waitFor(
+      actor,
+      (snapshot) => snapshot.matches('authenticated') && !snapshot.context.error,
+      {
+        timeout: 3_000,
+      },
+    );
+    expect((await api.get('/posts/after')).data).toEqual({ id: 'after', token: CURRENT_TOKEN });
+  });
 
   it('gives up with ReissueUnavailableError at its own wait bound even if the machine waits longer', async () => {
     const { actor, api } = startAuth({ reissueTimeout: 10_000, waitTimeoutMs: 200 });

@@ -51,6 +51,19 @@ export function actorTokenSource<U extends BaseUser>(
    */
   const waits = new WeakMap<object, Promise<AuthSnapshot<U>>>();
 
+  /**
+   * A token the API rejected whose reissue then failed for now. The machine keeps it (it is
+   * still the session's token, and retries on its own schedule), but no request carries it:
+   * requests still waiting to leave would only be refused and start reissue after reissue,
+   * ahead of the retry schedule. They fail as retryable instead, as the rejected ones did.
+   */
+  let dead: string | null = null;
+
+  function usable(snapshot: AuthSnapshot<U>): string | null {
+    const token = usableToken(snapshot);
+    return token !== null && token === dead ? null : token;
+  }
+
   function settled(ref: AuthMachineActor<U>): Promise<AuthSnapshot<U>> {
     const current = ref.getSnapshot();
     if (!current.matches('refreshing')) return Promise.resolve(current);
@@ -68,8 +81,11 @@ export function actorTokenSource<U extends BaseUser>(
   }
 
   function tokenOf(snapshot: AuthSnapshot<U>): string {
-    const token = usableToken(snapshot);
+    const token = usable(snapshot);
     if (token) return token;
+    if (snapshot.matches('authenticated') || snapshot.matches('refreshing')) {
+      throw new ReissueUnavailableError();
+    }
     throw snapshot.matches('expired') ? new SessionExpiredError() : new NotSignedInError();
   }
 
@@ -78,7 +94,7 @@ export function actorTokenSource<U extends BaseUser>(
 
     peek() {
       const snapshot = resolve().getSnapshot();
-      return shouldWakeBeforeSending(snapshot) ? null : usableToken(snapshot);
+      return shouldWakeBeforeSending(snapshot) ? null : usable(snapshot);
     },
 
     acquire() {
@@ -86,9 +102,22 @@ export function actorTokenSource<U extends BaseUser>(
       // After a sleep the token may be dead before any timer noticed: reissue before sending.
       if (shouldWakeBeforeSending(ref.getSnapshot())) ref.send({ type: 'WAKE' });
       const snapshot = ref.getSnapshot();
-      const now = usableToken(snapshot);
+      const now = usable(snapshot);
       if (now) return Promise.resolve(now);
-      return settled(ref).then(tokenOf);
+      // Waiting for a reissue that replaces an unusable token: if none comes, that token is dead.
+      const replacing = snapshot.matches({ refreshing: 'reactive' })
+        ? snapshot.context.accessToken
+        : null;
+      return settled(ref).then((after) => {
+        if (
+          replacing &&
+          after.matches('authenticated') &&
+          after.context.accessToken === replacing
+        ) {
+          dead = replacing;
+        }
+        return tokenOf(after);
+      });
     },
 
     goodUntil(token) {
@@ -121,7 +150,8 @@ export function actorTokenSource<U extends BaseUser>(
         if (snapshot.matches('expired')) throw new SessionExpiredError();
         if (snapshot.matches('signedOut')) throw new NotSignedInError();
         const token = usableToken(snapshot);
-        if (token && token !== rejected) return token;
+        if (token && token !== rejected && token !== dead) return token;
+        if (token === rejected) dead = rejected;
         throw new ReissueUnavailableError();
       });
     },
