@@ -65,6 +65,15 @@ describe('the guide', () => {
       );
     }
     expect([...blocks.keys()].sort()).toEqual(written);
+    // The count the guide states is the count of what it shows.
+    const lines = written.reduce(
+      (sum, file) => sum + readFileSync(join(TEMPLATE, file), 'utf8').split('\n').length - 1,
+      0,
+    );
+    console.log(`the adopter writes ${written.length} files, ${lines} lines`);
+    expect(readFileSync(join(ROOT, 'docs/adopting.md'), 'utf8')).toContain(
+      `That is all: ${lines} lines`,
+    );
   });
 });
 
