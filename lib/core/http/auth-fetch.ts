@@ -46,8 +46,8 @@ export function createAuthFetch(source: TokenSource, options: AuthFetchOptions =
       const signal = AbortSignal.any([original.signal, AbortSignal.timeout(timeoutMs)]);
       const response = await send(attempt, { signal });
       if (response.status !== 401) return response;
-      // The body is not read: free the connection before waiting on a reissue.
-      await response.body?.cancel();
+      // The body is not read: free the connection (not awaited: some streams settle late).
+      void response.body?.cancel().catch(() => {});
       if (retries >= MAX_AUTH_RETRIES) {
         throw new ReissueUnavailableError('The API kept rejecting renewed tokens. Try again.');
       }
