@@ -35,11 +35,17 @@ function installedVersion(name: string): string {
 
 const pinned = (names: string[]) => Object.fromEntries(names.map((n) => [n, installedVersion(n)]));
 
-function run(cwd: string, command: string, args: string[], timeoutMs: number): string {
+function run(
+  cwd: string,
+  command: string,
+  args: string[],
+  timeoutMs: number,
+  env: Record<string, string> = {},
+): string {
   return execFileSync(command, args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
     timeout: timeoutMs,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -60,18 +66,22 @@ export function createAdoptingApp(tarball: string): string {
   );
   // Timestamps kept, so npm trusts node_modules/.package-lock.json and reads no registry tarball.
   execFileSync('cp', ['-a', join(ROOT, 'node_modules'), join(app, 'node_modules')]);
-  run(
-    app,
+  // NODE_ENV is unset here: with `production` npm would leave out the devDependencies (tsc).
+  const env = { ...process.env };
+  delete (env as Record<string, string | undefined>).NODE_ENV;
+  execFileSync(
     'npm',
     ['install', tarball, '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'],
-    5 * 60_000,
+    { cwd: app, env, timeout: 5 * 60_000, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return app;
 }
 
-/** `next build` with the app's own Next, then `tsc --noEmit` with its own TypeScript. */
+/** `next build` with the app's own Next. */
 export function buildApp(app: string): void {
-  run(app, process.execPath, ['node_modules/next/dist/bin/next', 'build'], 15 * 60_000);
+  run(app, process.execPath, ['node_modules/next/dist/bin/next', 'build'], 15 * 60_000, {
+    NODE_ENV: 'production',
+  });
 }
 
 /** The app's type check; throws with tsc's report when it fails. */

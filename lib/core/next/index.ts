@@ -38,6 +38,7 @@ export {
 } from './server-clients';
 export {
   createNextAuthReissue,
+  MissingSecretError,
   SessionCookieRejected,
   type NextAuthReissueOptions,
   type ReissueSession,

@@ -66,6 +66,12 @@ export class SessionCookieRejected extends Error {
   override readonly name = 'SessionCookieRejected';
 }
 
+/** The secret was asked for (to open a cookie or a ticket) and is not set. */
+export class MissingSecretError extends Error {
+  readonly code = 'MISSING_SECRET' as const;
+  override readonly name = 'MissingSecretError';
+}
+
 const DAY_SECONDS = 24 * 60 * 60;
 
 interface Shared<U extends BaseUser> {
@@ -88,7 +94,7 @@ export function createNextAuthReissue<U extends BaseUser>(options: NextAuthReiss
   };
   const secret = () => {
     const value = options.secret();
-    if (!value) throw new Error('token-reissue: the secret (NEXTAUTH_SECRET) is not set');
+    if (!value) throw new MissingSecretError('The secret (NEXTAUTH_SECRET) is not set');
     return value;
   };
   const store = createNextAuthSessionStore<ReissueSession<U>>({
