@@ -16,7 +16,8 @@ export const TEMPLATE = join(ROOT, 'tests/adopt/template');
 
 /** What a Next 16 app on next-auth 4 already lists, at the versions this repository runs. */
 const APP_DEPENDENCIES = ['next', 'react', 'react-dom', 'next-auth', 'axios', 'xstate', 'zod'];
-const PACKAGE_PEERS = ['jose', 'server-only'];
+/** What the guide's install step adds beside the tarball. */
+const GUIDE_ADDS = ['jose', 'server-only'];
 const DEV_DEPENDENCIES = ['typescript', '@types/node', '@types/react', '@types/react-dom'];
 
 /** Every file under `dir`, relative to it, sorted. */
@@ -60,7 +61,7 @@ export function createAdoptingApp(tarball: string): string {
     join(app, 'package.json'),
     JSON.stringify({
       ...manifest,
-      dependencies: pinned([...APP_DEPENDENCIES, ...PACKAGE_PEERS]),
+      dependencies: pinned([...APP_DEPENDENCIES, ...GUIDE_ADDS]),
       devDependencies: pinned(DEV_DEPENDENCIES),
     }),
   );
