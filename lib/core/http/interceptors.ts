@@ -1,3 +1,7 @@
+/**
+ * The auth interceptors every authenticated axios instance gets, browser or server: which token
+ * a request leaves with, and what a 401 means. The token source says where tokens come from.
+ */
 import {
   AxiosError,
   CanceledError,
@@ -5,9 +9,12 @@ import {
   type AxiosInstance,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { isAuthRequestError, RequestRefusedError } from '../errors';
+import { RequestRefusedError } from '../errors';
+import { createTrafficStore, type AuthTrafficStore } from './auth-traffic';
 import { createInFlightLimit, InFlightWaitError } from './in-flight-limit';
 import { API_TIMEOUT_MS } from './instance';
+
+export type { AuthTraffic, AuthTrafficStore } from './auth-traffic';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -71,23 +78,6 @@ export interface TokenSource {
    * way be told from a 401 for a good one.
    */
   goodUntil?(token: string): number | undefined;
-}
-
-export interface AuthTraffic {
-  /** Requests currently waiting on a reissue (before sending, or after a 401). */
-  readonly waiting: number;
-  /** Requests retried with a reissued token, since start. */
-  readonly retried: number;
-  /** Requests that ended with an `AuthRequestError`, since start. */
-  readonly failed: number;
-  /** 401s that joined a reissue already in flight instead of starting one, since start. */
-  readonly coalesced: number;
-}
-
-/** Shaped for React's `useSyncExternalStore(store.subscribe, store.getSnapshot)`. */
-export interface AuthTrafficStore {
-  subscribe(listener: () => void): () => void;
-  getSnapshot(): AuthTraffic;
 }
 
 export interface AuthInterceptors {
@@ -240,36 +230,4 @@ function queuedFailure(error: unknown, config: InternalAxiosRequestConfig, timeo
         AxiosError.ECONNABORTED,
         config,
       );
-}
-
-function createTrafficStore() {
-  let snapshot: AuthTraffic = { waiting: 0, retried: 0, failed: 0, coalesced: 0 };
-  const listeners = new Set<() => void>();
-  const update = (change: Partial<AuthTraffic>) => {
-    snapshot = { ...snapshot, ...change };
-    for (const listener of listeners) listener();
-  };
-  const count = (counter: 'retried' | 'failed' | 'coalesced') =>
-    update({ [counter]: snapshot[counter] + 1 });
-
-  return {
-    subscribe(listener: () => void) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-    getSnapshot: () => snapshot,
-    count,
-    whileWaiting<T>(promise: Promise<T>): Promise<T> {
-      update({ waiting: snapshot.waiting + 1 });
-      return promise.finally(() => update({ waiting: snapshot.waiting - 1 }));
-    },
-    countingFailures<T>(promise: Promise<T>): Promise<T> {
-      return promise.catch((error: unknown) => {
-        if (isAuthRequestError(error)) count('failed');
-        throw error;
-      });
-    },
-  };
 }
