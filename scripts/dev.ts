@@ -71,7 +71,9 @@ async function main() {
         dataDir: process.env.BACKEND_DATA_DIR ?? join(ROOT, '.data', 'backend'),
         env: {
           CORS_ORIGINS: process.env.CORS_ORIGINS ?? appOrigins,
-          ...(production ? {} : { ENABLE_DEBUG_ROUTES: process.env.ENABLE_DEBUG_ROUTES ?? '1' }),
+          // The /debug panel's demo (Expire) needs them in both modes; this API is the local
+          // demo's stand-in and listens on 127.0.0.1 only. ENABLE_DEBUG_ROUTES=0 turns them off.
+          ENABLE_DEBUG_ROUTES: process.env.ENABLE_DEBUG_ROUTES ?? '1',
         },
         echo: true,
         abort: starting.signal,
