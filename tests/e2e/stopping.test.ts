@@ -4,34 +4,20 @@
  * group, which hides what a lone signal leaves behind). Within 10 s every process below npm
  * must be gone and both ports free.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, test } from 'vitest';
-import { freePort, ROOT } from '../../scripts/stack';
-import {
-  descendantsOf,
-  killRecorded,
-  processTable,
-  survivors,
-  type ProcessEntry,
-} from '../support/process-tree';
-import { eventually } from './waits';
+import { startNpm, type NpmRun } from '../support/npm-run';
+import { processTable, survivors } from '../support/process-tree';
 
 const STOP_WITHIN_MS = 10_000;
 
-/** What the current test started, for cleanup should the product fail to stop it. */
-let recorded: ProcessEntry[] = [];
-let dataDir: string | undefined;
+/** The current test's npm, cleaned up by its recorded processes should the product fail to stop it. */
+let run: NpmRun | undefined;
 
 afterEach(() => {
-  killRecorded(recorded);
-  recorded = [];
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  dataDir = undefined;
+  run?.kill();
+  run = undefined;
 });
 
 function listening(port: number): Promise<boolean> {
@@ -43,39 +29,6 @@ function listening(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-async function startNpm(script: 'start' | 'dev') {
-  const [appPort, apiPort] = [await freePort(), await freePort()];
-  dataDir = mkdtempSync(join(tmpdir(), 'token-reissue-stopping-'));
-  // Its own process group, so the cleanup can reach everything it left in that group.
-  const npm: ChildProcess = spawn('npm', ['run', script], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      PORT: String(appPort),
-      BACKEND_PORT: String(apiPort),
-      BACKEND_DATA_DIR: dataDir,
-      NEXTAUTH_SECRET: 'a-test-secret-of-at-least-32-characters!',
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-  });
-  let output = '';
-  npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  recorded = [{ pid: npm.pid!, ppid: process.pid, pgid: npm.pid!, command: `npm run ${script}` }];
-  // The runner prints the demo login once the API and the app both answer.
-  await eventually(
-    () => {
-      if (npm.exitCode !== null) throw new Error(`npm run ${script} exited:\n${output}`);
-      return output.includes('Demo: demo@example.com');
-    },
-    { timeoutMs: script === 'dev' ? 300_000 : 120_000, message: `npm run ${script} ready` },
-  ).toBe(true);
-  recorded = [recorded[0]!, ...descendantsOf(npm.pid!)];
-  return { npm, appPort, apiPort, output: () => output };
 }
 
 const CASES = [
@@ -90,7 +43,8 @@ for (const { command, script, signal } of CASES) {
     `${command}: ${signal} to the npm PID alone stops every process below it within 10 s and frees both ports`,
     { timeout: 420_000 },
     async () => {
-      const { npm, appPort, apiPort, output } = await startNpm(script);
+      run = await startNpm(script);
+      const { npm, appPort, apiPort, processes: recorded, output } = run;
       // The API and Next are both running, each below npm.
       expect(await listening(appPort)).toBe(true);
       expect(await listening(apiPort)).toBe(true);
