@@ -21,7 +21,8 @@ const ESCAPES: Record<string, string> = {
 export function unavailablePage(returnTo?: string): NextResponse {
   const target = (returnTo ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="refresh" content="5${target ? `;url=${target}` : ''}"><title>Try again in a moment</title></head>
+<meta http-equiv="refresh" content="5${target ? `;url=${target}` : ''}"><title>Try again in a moment</title>
+<link rel="icon" href="/icon.svg" type="image/svg+xml"></head>
 <body><main><h1>Could not renew your session right now</h1>
 <p>You are still signed in. This page retries by itself in a few seconds.</p>
 <p><a href="${target}">Retry now</a></p></main></body></html>`;

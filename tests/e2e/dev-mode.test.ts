@@ -6,6 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { INSPECTOR_URL } from '@/lib/browser/inspector';
+import { recordConsole } from './console-log';
 import {
   createPostOnApi,
   DEMO,
@@ -59,6 +60,27 @@ function inspectorRecord(page: Page) {
         .inspectorRecord,
   );
 }
+
+test('no page logs a console warning or error while it loads, and the dev server logs no line per request', async () => {
+  const context = await browser.newContext();
+  const logged = recordConsole(context);
+  const page = await context.newPage();
+  for (const path of ['/signin', '/signup']) {
+    await page.goto(`${stack.app.url}${path}`);
+    await page.waitForLoadState('networkidle');
+  }
+  await signInThroughForm(page, stack.app.url);
+  await page.waitForURL(`${stack.app.url}/`);
+  for (const path of ['/', '/debug']) {
+    await page.goto(`${stack.app.url}${path}`);
+    await page.getByTestId('session-alerts').waitFor({ state: 'attached' });
+    await page.waitForLoadState('networkidle');
+  }
+  expect(logged).toEqual([]);
+  // Next's " GET /path 200 in 12ms" lines come back only with LOG_LEVEL=debug.
+  expect(stack.app.output()).not.toMatch(/^\s*(GET|POST) \/\S* \d{3} in /m);
+  await context.close();
+});
 
 test('under StrictMode the session-expired dialog stays open until the person closes it', async () => {
   const page = await signedInPage();
