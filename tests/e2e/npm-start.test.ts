@@ -58,6 +58,8 @@ test('under npm start, Expire on /debug revokes the access token and the next bu
   );
 
   expect(await page.getByTestId('expire-off').count()).toBe(0);
+  // A production build has no inspector; the panel says how to get it instead of hiding it.
+  expect(await page.getByTestId('inspector-off').textContent()).toContain('npm run dev');
   expect(await reissueCount(apiUrl)).toBe(before + 1);
   expect(await page.getByTestId('reissue-count').textContent()).toBe('1');
   await page.context().close();
