@@ -8,10 +8,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { recordConsole } from './console-log';
+import { CspWatch } from './csp';
 import { launchChromium, signInThroughForm, startStack, type Stack } from './harness';
 
 let stack: Stack;
 let browser: Browser;
+// A refused eval or inline script is reported, not always logged: watched as well.
+const csp = new CspWatch();
 
 beforeAll(async () => {
   stack = await startStack({ apiEnv: { ACCESS_TOKEN_TTL: '600' } });
@@ -51,7 +54,7 @@ async function loadEach(
 }
 
 test('signed out, no page logs a console warning or error while it loads', async () => {
-  const context = await browser.newContext();
+  const context = await csp.context(browser);
   const logged = recordConsole(context);
   const page = await context.newPage();
   const unexpected = await loadEach(page, logged, [
@@ -63,11 +66,12 @@ test('signed out, no page logs a console warning or error while it loads', async
     ['/no-such-page', '/signin'],
   ]);
   expect(unexpected).toEqual([]);
+  expect(csp.violations.splice(0)).toEqual([]);
   await context.close();
 });
 
 test('signed in, no page logs a console warning or error while it loads', async () => {
-  const context = await browser.newContext();
+  const context = await csp.context(browser);
   const logged = recordConsole(context);
   const page = await context.newPage();
   await signInThroughForm(page, stack.app.url);
@@ -83,5 +87,6 @@ test('signed in, no page logs a console warning or error while it loads', async 
     ['/session-unavailable?callbackUrl=%2F', '/session-unavailable'],
   ]);
   expect(unexpected).toEqual([]);
+  expect(csp.violations.splice(0)).toEqual([]);
   await context.close();
 });

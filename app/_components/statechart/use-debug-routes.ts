@@ -2,7 +2,8 @@
 
 import { isAxiosError } from 'axios';
 import { useEffect, useState } from 'react';
-import { z } from 'zod';
+// zod/mini, as everywhere in the browser: classic zod probes `new Function`, which the CSP refuses.
+import * as z from 'zod/mini';
 import { client } from '@/lib/browser/http';
 import { loadAuthRuntime } from '@/lib/browser/load-runtime';
 
