@@ -91,6 +91,9 @@ function LivePanel() {
               label={`The auth machine of this tab. Current state: ${leaf}.`}
             />
           </div>
+          <p className="sc-scroll-hint" aria-hidden="true">
+            Swipe the chart sideways to see all of it.
+          </p>
           <p className="sr-only" aria-live="polite">
             Current state: {leaf}
           </p>
