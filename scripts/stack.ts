@@ -175,6 +175,9 @@ export async function startApp({
     process.execPath,
     [resolveFromRoot('next/dist/bin/next'), mode, '-p', String(appPort)],
     {
+      // Next sets it from the command (development for `next dev`); a test runner's `test`
+      // would reach the app's config and, for one, leave `next dev` pages without 'unsafe-eval'.
+      NODE_ENV: undefined,
       NEXTAUTH_SECRET: secret,
       NEXTAUTH_URL: url,
       BACKEND_URL: backendUrl,
