@@ -7,7 +7,7 @@ import { z } from 'zod';
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional(),
-  /** The app's public URL; an https URL switches session cookies to `__Secure-` names. */
+  /** The app's public URL; an https URL switches session cookies to `__Secure-` names (token-reissue/next's `sessionCookie`). */
   NEXTAUTH_URL: z.url().optional(),
   /** The API server as the Next server reaches it. */
   BACKEND_URL: z.url().default('http://127.0.0.1:8080'),
@@ -34,7 +34,6 @@ const schema = z.object({
 
 export type AppConfig = z.infer<typeof schema> & {
   publicBackendUrl: string;
-  secureCookies: boolean;
 };
 
 let cached: AppConfig | undefined;
@@ -48,7 +47,6 @@ export function config(): AppConfig {
   cached = {
     ...parsed.data,
     publicBackendUrl: parsed.data.PUBLIC_BACKEND_URL ?? parsed.data.BACKEND_URL,
-    secureCookies: parsed.data.NEXTAUTH_URL?.startsWith('https://') ?? false,
   };
   return cached;
 }

@@ -173,7 +173,15 @@ export async function startApp({
   const url = `http://localhost:${appPort}`;
   const proc = run(
     process.execPath,
-    [resolveFromRoot('next/dist/bin/next'), mode, '-p', String(appPort)],
+    // An app in another folder runs the Next it installed, never a second copy from here.
+    [
+      (cwd ? createRequire(join(cwd, 'package.json')).resolve : resolveFromRoot)(
+        'next/dist/bin/next',
+      ),
+      mode,
+      '-p',
+      String(appPort),
+    ],
     {
       // Next sets it from the command (development for `next dev`); a test runner's `test`
       // would reach the app's config and, for one, leave `next dev` pages without 'unsafe-eval'.

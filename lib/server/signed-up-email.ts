@@ -1,5 +1,6 @@
 import 'server-only';
 import { cookies } from 'next/headers';
+import { usesSecureCookies } from 'token-reissue/next';
 import { z } from 'zod';
 import { config } from '@/lib/config';
 
@@ -16,7 +17,7 @@ export async function rememberSignedUpEmail(email: string): Promise<void> {
   (await cookies()).set(COOKIE, email, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: config().secureCookies,
+    secure: usesSecureCookies(config().NEXTAUTH_URL),
     path: '/signin',
     maxAge: MAX_AGE_SECONDS,
   });

@@ -2,7 +2,8 @@
  * The reissue core, server entry: the session-cookie store, the server reissuer and its
  * coordinators (in-process, Redis), sealed reissue tickets, the server token source for
  * `serverAuth`, and the `AuthBackend` contract adapters implement. Framework-free: the app
- * passes next-auth's cookie codec, its adapter and its configuration in.
+ * passes next-auth's cookie codec, its adapter and its configuration in. ioredis, an optional
+ * peer, is loaded only when a Redis client is first used.
  */
 export type {
   AuthBackend,
@@ -31,9 +32,10 @@ export { createServerReissuer, type ServerReissuer, type ServerReissuerOptions }
 export type { ReissueCall, ReissueCoordinator } from './coordinator/types';
 export { createInProcessCoordinator, tokenHash } from './coordinator/in-process';
 export { createRedisCoordinator, type RedisCommands } from './coordinator/redis';
-export { createRedisClient } from './coordinator/redis-client';
+export { createRedisClient, type LazyRedisClient } from './coordinator/redis-lazy';
 export { withQuickRetry } from './coordinator/quick-retry';
 export { createTickets, TICKET_TTL_SECONDS, type TicketCheck, type TicketSession } from './tickets';
+export { memoryUsedTicketStore, USED_TICKET_CAPACITY, type UsedTicketStore } from './used-tickets';
 export {
   sessionTokenSource,
   type ServerSession,
