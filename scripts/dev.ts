@@ -35,12 +35,14 @@ async function stop(line: string, code: number) {
   process.exit(code);
 }
 
-// Ctrl-C signals this process and both children at once (one process group). A process
-// manager signals npm alone, which forwards the signal to its script shell: to this process
-// where the shell execs it, otherwise the shell dies of it and watchParent notices.
+// The servers run in process groups of their own (scripts/stack.ts), so a terminal's Ctrl-C
+// or hang-up reaches this process only, which stops them. A process manager signals npm
+// alone, which forwards SIGINT and SIGTERM to its script shell: to this process, which the
+// shell execs; should a shell die of it instead, watchParent notices.
 const onSignal = () => void stop('\nStopping the app and the API.', 0);
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
 watchParent(
   () => void stop('\nThe command that started this one ended; stopping the app and the API.', 0),
 );

@@ -32,15 +32,20 @@ function listening(port: number): Promise<boolean> {
 }
 
 const CASES = [
-  { command: 'npm start', script: 'start', signal: 'SIGTERM' },
-  { command: 'npm start', script: 'start', signal: 'SIGINT' },
-  { command: 'npm run dev', script: 'dev', signal: 'SIGTERM' },
-  { command: 'npm run dev', script: 'dev', signal: 'SIGINT' },
+  { command: 'npm start', script: 'start', signal: 'SIGTERM', to: 'npm' },
+  { command: 'npm start', script: 'start', signal: 'SIGINT', to: 'npm' },
+  { command: 'npm run dev', script: 'dev', signal: 'SIGTERM', to: 'npm' },
+  { command: 'npm run dev', script: 'dev', signal: 'SIGINT', to: 'npm' },
+  // A closed terminal hangs up its foreground group: npm and the runner, not the servers,
+  // which run in groups of their own.
+  { command: 'npm start', script: 'start', signal: 'SIGHUP', to: 'group' },
 ] as const;
 
-for (const { command, script, signal } of CASES) {
+const TO = { npm: 'to the npm PID alone', group: "to npm's process group (a closed terminal)" };
+
+for (const { command, script, signal, to } of CASES) {
   test(
-    `${command}: ${signal} to the npm PID alone stops every process below it within 10 s and frees both ports`,
+    `${command}: ${signal} ${TO[to]} stops every process below it within 10 s and frees both ports`,
     { timeout: 420_000 },
     async () => {
       run = await startNpm(script);
@@ -52,7 +57,7 @@ for (const { command, script, signal } of CASES) {
       expect(recorded.map((entry) => entry.command).join('\n')).toMatch(/next/);
 
       const sentAt = Date.now();
-      process.kill(npm.pid!, signal);
+      process.kill(to === 'group' ? -npm.pid! : npm.pid!, signal);
       let left = survivors(recorded, processTable());
       let portsHeld = [true, true];
       while (Date.now() - sentAt < STOP_WITHIN_MS) {
