@@ -19,6 +19,15 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is on', () => {
     await server.close();
   });
 
+  it('GET /debug lists the debug routes it serves, for the panel to know which controls work', async () => {
+    const response = await fetch(`${server.url}/debug`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      routes: ['expire-access-token', 'revoke-sessions', 'refuses-every-token'],
+    });
+  });
+
   it('expire-access-token makes the presented access token fail with a real 401 while a newer one works', async () => {
     const login = await signUp(server, 'expire');
 
@@ -112,7 +121,7 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is off', () => {
     await server.close();
   });
 
-  it('does not register them: all answer 404 and nothing is revoked', async () => {
+  it('does not register them: GET /debug and every route answer 404 and nothing is revoked', async () => {
     const login = await postJson(`${server.url}/auth/login`, {
       email: DEMO_USER.email,
       password: DEMO_USER.password,
@@ -131,6 +140,7 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is off', () => {
       headers: bearer(accessToken),
     });
 
+    expect((await fetch(`${server.url}/debug`)).status).toBe(404);
     expect(expire.status).toBe(404);
     expect(revoke.status).toBe(404);
     expect(refuses.status).toBe(404);

@@ -4,6 +4,7 @@ import { isAxiosError } from 'axios';
 import { useState } from 'react';
 import { isAuthRequestError } from 'token-reissue';
 import { clientAuth } from '@/lib/browser/http';
+import { routeOn, useDebugRoutes } from './use-debug-routes';
 
 /** Burst sizes a person can pick: a page's worth, a busy page, and a storm longer than a short token lives. */
 const BURST_SIZES = [20, 100, 1000] as const;
@@ -13,9 +14,12 @@ type Outcome =
   | { kind: 'pending' }
   | { kind: 'done' | 'failed'; message: string; elapsedMs?: number; code?: string };
 
+const HOW_TO_TURN_ON =
+  'The reference API serves them with ENABLE_DEBUG_ROUTES=1, which npm run dev and npm start set unless it is 0.';
+
 function describeFailure(error: unknown): string {
   if (isAxiosError(error) && error.response?.status === 404) {
-    return 'The API has no debug routes. Start it with ENABLE_DEBUG_ROUTES=1 (npm run dev does).';
+    return `The API has no debug routes. ${HOW_TO_TURN_ON}`;
   }
   if (isAuthRequestError(error)) return error.message;
   if (isAxiosError(error) && !error.response) return 'The API did not answer. Is it running?';
@@ -38,6 +42,14 @@ function Result({ outcome, testId }: { outcome: Outcome | undefined; testId: str
   );
 }
 
+function Off({ id }: { id: string }) {
+  return (
+    <p className="control-off" id={id} data-testid={id}>
+      Off: this API serves no debug routes. {HOW_TO_TURN_ON}
+    </p>
+  );
+}
+
 /** Fires `count` clientAuth GETs at once and waits for all of them. */
 async function burst(count: number, path: string) {
   const started = performance.now();
@@ -53,6 +65,9 @@ async function burst(count: number, path: string) {
  * a burst of requests (up to more than a short token outlives), a route that refuses every token.
  */
 export function DebugActions() {
+  const debugRoutes = useDebugRoutes();
+  const expireOn = routeOn(debugRoutes, 'expire-access-token');
+  const refusingOn = routeOn(debugRoutes, 'refuses-every-token');
   const [expire, setExpire] = useState<Outcome>();
   const [burstOutcome, setBurstOutcome] = useState<Outcome>();
   const [refused, setRefused] = useState<Outcome>();
@@ -113,11 +128,13 @@ export function DebugActions() {
         <button
           type="button"
           onClick={expireToken}
-          disabled={expire?.kind === 'pending'}
+          disabled={!expireOn || expire?.kind === 'pending'}
           aria-busy={expire?.kind === 'pending'}
+          aria-describedby={expireOn ? undefined : 'expire-off'}
         >
           {expire?.kind === 'pending' ? 'Expiring…' : 'Expire my access token now'}
         </button>
+        {expireOn ? null : <Off id="expire-off" />}
         <Result outcome={expire} testId="expire-result" />
       </div>
       <div>
@@ -137,6 +154,10 @@ export function DebugActions() {
         <button type="button" onClick={fireRequests} disabled={firing} aria-busy={firing}>
           {firing ? `Firing ${size} requests…` : `Fire ${size} parallel requests`}
         </button>
+        <p className="control-hint" data-testid="burst-hint">
+          After Expire, the browser console shows a red 401 for each request&apos;s first try. That
+          is expected: they wait for one reissue, then retry with the new token.
+        </p>
         <Result outcome={burstOutcome} testId="burst-result" />
       </div>
       <div>
@@ -144,13 +165,15 @@ export function DebugActions() {
           type="button"
           className="secondary"
           onClick={fireAtRefusingRoute}
-          disabled={refused?.kind === 'pending'}
+          disabled={!refusingOn || refused?.kind === 'pending'}
           aria-busy={refused?.kind === 'pending'}
+          aria-describedby={refusingOn ? undefined : 'refusing-off'}
         >
           {refused?.kind === 'pending'
             ? `Firing ${REFUSED_BURST} requests…`
             : `Fire ${REFUSED_BURST} requests at a route that refuses every token`}
         </button>
+        {refusingOn ? null : <Off id="refusing-off" />}
         <Result outcome={refused} testId="refused-result" />
       </div>
     </div>
