@@ -43,17 +43,17 @@ async function authorize(
       return null;
     }
     // The reissue route already wrote its pair into the cookie; a ticket older than the cookie
-    // (a delayed signIn arriving after a later reissue) must not roll it back to a rotated-out
-    // refresh token. Refusing loses nothing: the cookie is newer.
+    // (a delayed signIn arriving after a later reissue, on this process or another) must not
+    // roll it back to a rotated-out refresh token. Refusing loses nothing: the cookie is newer.
     const stale =
       (current && ticket.tokens.accessTokenExpiresAt < current.accessTokenExpiresAt) ||
-      serverReissuer().wasRotated(ticket.tokens.refreshToken);
+      (await serverReissuer().wasRotated(ticket.tokens.refreshToken));
     if (stale) {
       console.warn('[auth] reissue ticket refused: older than the session cookie');
       return null;
     }
     if (!(await usedTicketStore().claim(ticket.id, ticket.expiresAt))) {
-      console.warn('[auth] reissue ticket refused: replayed');
+      console.warn('[auth] reissue ticket refused: replayed, or the shared store cannot tell');
       return null;
     }
     return toUser(ticket.tokens, current!.sid);

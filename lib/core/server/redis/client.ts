@@ -1,0 +1,121 @@
+import { Cluster, Redis } from 'ioredis';
+import type { RedisCommands } from './commands';
+
+/**
+ * The one place that speaks ioredis: a connection to the Redis topology a deployment runs
+ * (one server, a Sentinel-managed primary, or a Cluster), tuned to fail fast. No offline
+ * queue: a command while disconnected fails at once, and the caller decides whether to wait
+ * (see link.ts). Reconnects run in the background, at most a second apart, and follow a
+ * Sentinel failover as soon as the sentinels announce it. Error events are swallowed here
+ * because the link logs one line per outage.
+ */
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+export type RedisTopology =
+  | { kind: 'standalone'; url: string }
+  | { kind: 'sentinel'; sentinels: RedisNode[]; name: string }
+  | { kind: 'cluster'; nodes: RedisNode[] };
+
+export interface RedisConnectOptions {
+  /** Bound on one connection attempt. */
+  connectTimeoutMs?: number;
+  /** For the data nodes (a standalone URL carries its own). */
+  username?: string;
+  password?: string;
+}
+
+export interface RedisConnection {
+  commands: RedisCommands;
+  isReady(): boolean;
+  /** True as soon as commands can be sent, false once `withinMs` passed without that. */
+  whenReady(withinMs: number): Promise<boolean>;
+  /**
+   * Replicas attached to the primary, counted (ROLE) on every connection and every few
+   * seconds; 0 for a Cluster, whose WAIT cannot be routed to the node that took a write.
+   */
+  replicas(): number;
+  disconnect(): void;
+}
+
+const RECONNECT_MAX_MS = 1_000;
+const REPLICA_RECOUNT_MS = 5_000;
+const READY_POLL_MS = 50;
+
+function createClient(topology: RedisTopology, options: RedisConnectOptions): Redis | Cluster {
+  const retry = (attempt: number) => Math.min(attempt * 100, RECONNECT_MAX_MS);
+  const auth = {
+    ...(options.username ? { username: options.username } : {}),
+    ...(options.password ? { password: options.password } : {}),
+  };
+  const node = {
+    connectTimeout: options.connectTimeoutMs ?? 3_000,
+    maxRetriesPerRequest: 1,
+  };
+  switch (topology.kind) {
+    case 'standalone':
+      return new Redis(topology.url, { ...node, enableOfflineQueue: false, retryStrategy: retry });
+    case 'sentinel':
+      return new Redis({
+        ...node,
+        ...auth,
+        sentinels: topology.sentinels,
+        name: topology.name,
+        enableOfflineQueue: false,
+        retryStrategy: retry,
+        sentinelRetryStrategy: retry,
+        // Subscribes to the sentinels' +switch-master: reconnect the moment a replica is promoted.
+        failoverDetector: true,
+      });
+    case 'cluster':
+      return new Cluster(topology.nodes, {
+        enableOfflineQueue: false,
+        clusterRetryStrategy: retry,
+        redisOptions: { ...node, ...auth },
+      });
+  }
+}
+
+export function connectRedis(
+  topology: RedisTopology,
+  options: RedisConnectOptions = {},
+): RedisConnection {
+  const client = createClient(topology, options);
+  client.on('error', () => {});
+
+  let replicas = 0;
+  const countReplicas = async () => {
+    if (client instanceof Cluster || client.status !== 'ready') return;
+    try {
+      const [role, , attached] = (await client.role()) as [string, unknown, unknown];
+      replicas = role === 'master' && Array.isArray(attached) ? attached.length : 0;
+    } catch {
+      replicas = 0;
+    }
+  };
+  client.on('ready', () => void countReplicas());
+  const recount = setInterval(() => void countReplicas(), REPLICA_RECOUNT_MS);
+  recount.unref();
+
+  const isReady = () => client.status === 'ready';
+  return {
+    commands: client as RedisCommands,
+    isReady,
+    async whenReady(withinMs) {
+      const deadline = Date.now() + withinMs;
+      while (!isReady()) {
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(READY_POLL_MS, left)));
+      }
+      return true;
+    },
+    replicas: () => replicas,
+    disconnect() {
+      clearInterval(recount);
+      client.disconnect();
+    },
+  };
+}
