@@ -132,7 +132,7 @@ async function measure(setup: Setup): Promise<[Round, Round]> {
     console.log(`${setupName(setup)}, ${LOADS} concurrent loads per round:`);
     console.log(describeRound('after expiry', expiry));
     console.log(describeRound('after revocation', revoked));
-    const fallbacks = stack.apps.filter((a) => a.output().includes('Redis unreachable')).length;
+    const fallbacks = stack.apps.filter((a) => a.output().includes('[auth] Redis unreachable (')).length;
     if (setup.redis) console.log(`  processes that lost Redis during the run: ${fallbacks}`);
     return [expiry, revoked];
   } finally {

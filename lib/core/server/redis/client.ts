@@ -5,9 +5,9 @@ import type { RedisCommands } from './commands';
  * The one place that speaks ioredis: a connection to the Redis topology a deployment runs
  * (one server, a Sentinel-managed primary, or a Cluster), tuned to fail fast. No offline
  * queue: a command while disconnected fails at once, and the caller decides whether to wait
- * (see link.ts). Reconnects run in the background, at most a second apart, and follow a
- * Sentinel failover as soon as the sentinels announce it. Error events are swallowed here
- * because the link logs one line per outage.
+ * (see link.ts). Reconnects run in the background, at most a second apart, and after a
+ * Sentinel failover reach the promoted replica within a second of its promotion. Error events
+ * are swallowed here because the link logs one line per outage.
  */
 export interface RedisNode {
   host: string;
@@ -66,8 +66,9 @@ function createClient(topology: RedisTopology, options: RedisConnectOptions): Re
         enableOfflineQueue: false,
         retryStrategy: retry,
         sentinelRetryStrategy: retry,
-        // Subscribes to the sentinels' +switch-master: reconnect the moment a replica is promoted.
-        failoverDetector: true,
+        // Not ioredis's failoverDetector: its disconnect on +switch-master can land while the
+        // client is asking the sentinels, which ends the client for good. Reconnecting at most a
+        // second apart, each time asking the sentinels for the primary, follows a failover too.
       });
     case 'cluster':
       return new Cluster(topology.nodes, {
@@ -84,6 +85,11 @@ export function connectRedis(
 ): RedisConnection {
   const client = createClient(topology, options);
   client.on('error', () => {});
+  // A client that gave up ('end') would leave every later request waiting for nothing: start over.
+  let closing = false;
+  client.on('end', () => {
+    if (!closing) void client.connect().catch(() => {});
+  });
 
   let replicas = 0;
   const countReplicas = async () => {
@@ -114,6 +120,7 @@ export function connectRedis(
     },
     replicas: () => replicas,
     disconnect() {
+      closing = true;
       clearInterval(recount);
       client.disconnect();
     },
