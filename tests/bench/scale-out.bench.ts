@@ -106,6 +106,15 @@ function describeRound(name: string, r: Round): string {
   );
 }
 
+/** A column's name: the Redis, and what differs from 3 processes against a strict API. */
+function columnName(setup: Setup): string {
+  const extras = [
+    setup.apps === 3 ? '' : `${setup.apps} process`,
+    setup.graceSeconds ? `grace ${setup.graceSeconds} s` : '',
+  ].filter(Boolean);
+  return [REDIS_NAMES[setup.redis ?? 'none'], ...extras].join(', ');
+}
+
 function setupName(setup: Setup): string {
   const api = setup.graceSeconds ? `grace ${setup.graceSeconds} s` : 'strict';
   return `${setup.apps} process(es), ${REDIS_NAMES[setup.redis ?? 'none']}, API ${api}`;
@@ -132,7 +141,9 @@ async function measure(setup: Setup): Promise<[Round, Round]> {
     console.log(`${setupName(setup)}, ${LOADS} concurrent loads per round:`);
     console.log(describeRound('after expiry', expiry));
     console.log(describeRound('after revocation', revoked));
-    const fallbacks = stack.apps.filter((a) => a.output().includes('[auth] Redis unreachable (')).length;
+    const fallbacks = stack.apps.filter((a) =>
+      a.output().includes('[auth] Redis unreachable ('),
+    ).length;
     if (setup.redis) console.log(`  processes that lost Redis during the run: ${fallbacks}`);
     return [expiry, revoked];
   } finally {
@@ -188,9 +199,11 @@ const setups: Setup[] = process.argv.includes('--matrix')
 
 async function main() {
   const columns: { name: string; rounds: [Round, Round] }[] = [];
-  for (const setup of setups)
-    columns.push({ name: setupName(setup), rounds: await measure(setup) });
-  console.log(`\n${table(columns)}`);
+  for (const setup of setups) {
+    columns.push({ name: columnName(setup), rounds: await measure(setup) });
+  }
+  console.log(`\n3 processes × ${LOADS} loads, strict API, unless a column says otherwise:`);
+  console.log(table(columns));
 }
 
 main().catch((error: unknown) => {
