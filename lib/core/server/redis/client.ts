@@ -1,9 +1,11 @@
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RedisCommands } from './commands';
 
 /**
  * The one place that speaks ioredis: a connection to the Redis topology a deployment runs
- * (one server, a Sentinel-managed primary, or a Cluster), tuned to fail fast. No offline
+ * (one server, a Sentinel-managed primary, or a Cluster), tuned to fail fast. ioredis is an
+ * optional peer of the package, so it is loaded when a connection is made, never on import:
+ * the server entry works in an app that runs one process without it. No offline
  * queue: a command while disconnected fails at once, and the caller decides whether to wait
  * (see link.ts). Reconnects run in the background, at most a second apart, and after a
  * Sentinel failover reach the promoted replica within a second of its promotion. Error events
@@ -44,7 +46,13 @@ const RECONNECT_MAX_MS = 1_000;
 const REPLICA_RECOUNT_MS = 5_000;
 const READY_POLL_MS = 50;
 
-function createClient(topology: RedisTopology, options: RedisConnectOptions): Redis | Cluster {
+type IoRedis = typeof import('ioredis');
+
+function createClient(
+  { Redis, Cluster }: IoRedis,
+  topology: RedisTopology,
+  options: RedisConnectOptions,
+): Redis | Cluster {
   const retry = (attempt: number) => Math.min(attempt * 100, RECONNECT_MAX_MS);
   const auth = {
     ...(options.username ? { username: options.username } : {}),
@@ -83,31 +91,54 @@ export function connectRedis(
   topology: RedisTopology,
   options: RedisConnectOptions = {},
 ): RedisConnection {
-  const client = createClient(topology, options);
-  client.on('error', () => {});
-  // A client that gave up ('end') would leave every later request waiting for nothing: start over.
+  let client: Redis | Cluster | undefined;
   let closing = false;
-  client.on('end', () => {
-    if (!closing) void client.connect().catch(() => {});
-  });
-
   let replicas = 0;
+
   const countReplicas = async () => {
-    if (client instanceof Cluster || client.status !== 'ready') return;
+    if (!client || client.status !== 'ready' || topology.kind === 'cluster') return;
     try {
-      const [role, , attached] = (await client.role()) as [string, unknown, unknown];
+      const [role, , attached] = (await (client as Redis).role()) as [string, unknown, unknown];
       replicas = role === 'master' && Array.isArray(attached) ? attached.length : 0;
     } catch {
       replicas = 0;
     }
   };
-  client.on('ready', () => void countReplicas());
   const recount = setInterval(() => void countReplicas(), REPLICA_RECOUNT_MS);
   recount.unref();
 
-  const isReady = () => client.status === 'ready';
+  void import('ioredis').then(
+    (ioredis) => {
+      if (closing) return;
+      const made = createClient(ioredis, topology, options);
+      made.on('error', () => {});
+      made.on('ready', () => void countReplicas());
+      // A client that gave up ('end') would leave every later request waiting for nothing.
+      made.on('end', () => {
+        if (!closing) void made.connect().catch(() => {});
+      });
+      client = made;
+    },
+    (error: unknown) => {
+      // Configured for Redis without the package installed: every reissue then waits in vain.
+      console.error(`[auth] Redis is configured but ioredis could not be loaded: ${String(error)}`);
+    },
+  );
+
+  /** Only called once `isReady()` said so (the link checks first), so the client exists. */
+  const live = () => {
+    if (!client) throw new Error('Redis is not connected yet');
+    return client as unknown as RedisCommands;
+  };
+  const isReady = () => client?.status === 'ready';
   return {
-    commands: client as RedisCommands,
+    commands: {
+      get: (key) => live().get(key),
+      set: (key, value, px, ttlMs, nx) => live().set(key, value, px, ttlMs, nx),
+      exists: (key) => live().exists(key),
+      eval: (script, numKeys, ...args) => live().eval(script, numKeys, ...args),
+      wait: (count, timeoutMs) => live().wait(count, timeoutMs),
+    },
     isReady,
     async whenReady(withinMs) {
       const deadline = Date.now() + withinMs;
@@ -122,7 +153,7 @@ export function connectRedis(
     disconnect() {
       closing = true;
       clearInterval(recount);
-      client.disconnect();
+      client?.disconnect();
     },
   };
 }
