@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^token-reissue$/, replacement: `${root}lib/core/index.ts` },
       { find: /^token-reissue\/server$/, replacement: `${root}lib/core/server/index.ts` },
+      { find: /^token-reissue\/next$/, replacement: `${root}lib/core/next/index.ts` },
       { find: /^@\//, replacement: root },
       { find: 'server-only', replacement: `${root}tests/support/server-only.ts` },
     ],

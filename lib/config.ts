@@ -32,7 +32,7 @@ const redisNodes = z.string().transform((value, ctx): RedisNode[] => {
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional(),
-  /** The app's public URL; an https URL switches session cookies to `__Secure-` names. */
+  /** The app's public URL; an https URL switches session cookies to `__Secure-` names (token-reissue/next's `sessionCookie`). */
   NEXTAUTH_URL: z.url().optional(),
   /** The API server as the Next server reaches it. */
   BACKEND_URL: z.url().default('http://127.0.0.1:8080'),
@@ -99,7 +99,6 @@ export interface RedisSettings {
 
 export type AppConfig = Env & {
   publicBackendUrl: string;
-  secureCookies: boolean;
   redis?: RedisSettings;
 };
 
@@ -125,7 +124,6 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   return {
     ...parsed.data,
     publicBackendUrl: parsed.data.PUBLIC_BACKEND_URL ?? parsed.data.BACKEND_URL,
-    secureCookies: parsed.data.NEXTAUTH_URL?.startsWith('https://') ?? false,
     redis: redisSettings(parsed.data),
   };
 }

@@ -136,7 +136,15 @@ export async function startApp({
   const url = `http://localhost:${appPort}`;
   const proc = run(
     process.execPath,
-    [resolveFromRoot('next/dist/bin/next'), mode, '-p', String(appPort)],
+    // An app in another folder runs the Next it installed, never a second copy from here.
+    [
+      (cwd ? createRequire(join(cwd, 'package.json')).resolve : resolveFromRoot)(
+        'next/dist/bin/next',
+      ),
+      mode,
+      '-p',
+      String(appPort),
+    ],
     {
       NEXTAUTH_SECRET: secret,
       NEXTAUTH_URL: url,

@@ -3,7 +3,7 @@
  * sources, the browser reissue client and its one-call wiring (`createBrowserAuth`), the
  * failure vocabulary and the user-generic types. Server-only parts (session store, reissuer,
  * coordinators, tickets) are in `./server`, so a client bundle never pulls in node:crypto.
- * Nothing in this folder imports Next, next-auth or the app that copies it.
+ * Nothing here imports Next, next-auth or the app that installs it (`./next` holds that glue).
  */
 export * from './errors';
 export type { BaseUser, ClientSession, ReissueResult } from './types';
@@ -29,6 +29,7 @@ export {
 } from '../../machines/auth.diagram';
 export {
   attachAuthInterceptors,
+  MAX_AUTH_RETRIES,
   type AuthInterceptors,
   type AuthTraffic,
   type AuthTrafficStore,
@@ -41,6 +42,7 @@ export {
   type AuthMachineActor,
 } from './http/actor-token-source';
 export { API_TIMEOUT_MS, createApiInstance, type ApiInstanceOptions } from './http/instance';
+export { createAuthFetch, type AuthFetch, type AuthFetchOptions } from './http/auth-fetch';
 export {
   LOCK_NAME,
   REISSUE_HEADER,

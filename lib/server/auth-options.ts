@@ -2,6 +2,7 @@ import 'server-only';
 import type { AuthOptions, User } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { cookies } from 'next/headers';
+import { authorizeTicket, usesSecureCookies } from 'token-reissue/next';
 import { authSecret, config } from '@/lib/config';
 import { credentialsSchema, type TokenPair } from '@/lib/validations/auth';
 import { backend } from './backend';
@@ -36,27 +37,19 @@ async function authorize(
   if (!input.success) return null;
 
   if ('reissue' in input.data) {
-    const current = await sessionStore().read(await cookies());
-    const ticket = await openTicket(input.data.reissue, current);
+    // Sealed for the session in this request's cookie, not older than it, first use only.
+    const ticket = await authorizeTicket(input.data.reissue, {
+      cookies: await cookies(),
+      store: sessionStore(),
+      open: openTicket,
+      reissuer: serverReissuer(),
+      usedTickets: usedTicketStore(),
+    });
     if (!ticket.ok) {
       console.warn(`[auth] reissue ticket refused: ${ticket.reason}`);
       return null;
     }
-    // The reissue route already wrote its pair into the cookie; a ticket older than the cookie
-    // (a delayed signIn arriving after a later reissue, on this process or another) must not
-    // roll it back to a rotated-out refresh token. Refusing loses nothing: the cookie is newer.
-    const stale =
-      (current && ticket.tokens.accessTokenExpiresAt < current.accessTokenExpiresAt) ||
-      (await serverReissuer().wasRotated(ticket.tokens.refreshToken));
-    if (stale) {
-      console.warn('[auth] reissue ticket refused: older than the session cookie');
-      return null;
-    }
-    if (!(await usedTicketStore().claim(ticket.id, ticket.expiresAt))) {
-      console.warn('[auth] reissue ticket refused: replayed, or the shared store cannot tell');
-      return null;
-    }
-    return toUser(ticket.tokens, current!.sid);
+    return toUser(ticket.tokens, ticket.sid);
   }
 
   const result = await backend.login(input.data.email, input.data.password, {
@@ -85,7 +78,7 @@ class SessionMalformed extends Error {
 export function authOptions(): AuthOptions {
   return {
     secret: authSecret(),
-    useSecureCookies: config().secureCookies,
+    useSecureCookies: usesSecureCookies(config().NEXTAUTH_URL),
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/signin' },
     providers: [

@@ -1,6 +1,6 @@
 import 'server-only';
-import { randomBytes } from 'node:crypto';
 import type { JWT } from 'next-auth/jwt';
+import * as claims from 'token-reissue/next';
 import { sessionTokenSchema, type TokenPair } from '@/lib/validations/auth';
 
 /**
@@ -17,25 +17,14 @@ export function isSession(value: unknown): value is JWT {
   return sessionTokenSchema.safeParse(value).success;
 }
 
-/** A fresh session id, made once per sign-in. */
-export function newSessionId(): string {
-  return randomBytes(16).toString('base64url');
-}
+export { newSessionId } from 'token-reissue/next';
 
 /** The session cookie's content for a token pair from the API, in session `sid`. */
 export function sessionFromTokens(tokens: TokenPair, sid: string): JWT {
-  return {
-    sub: tokens.user.id,
-    sid,
-    user: tokens.user,
-    accessToken: tokens.accessToken,
-    accessTokenExpiresAt: tokens.accessTokenExpiresAt,
-    refreshToken: tokens.refreshToken,
-    refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
-  };
+  return { ...claims.sessionFromTokens(tokens, sid) };
 }
 
 /** The session JWT after a reissue: same subject, session id and claims, new token pair. */
 export function withTokens(session: JWT, tokens: TokenPair): JWT {
-  return { ...session, ...sessionFromTokens(tokens, session.sid) };
+  return claims.withTokens(session, tokens);
 }

@@ -2,7 +2,7 @@
  * A Server Component whose reissue fails for now answers 503 with a retry, never a 500. Real
  * `next start`, real API, the project's fault proxy between them; no browser (the status code
  * and the redirect are what is under test). The access token is revoked on the API while it is
- * still young, so the proxy lets the page through and the page's own `serverAuth` call is the
+ * still young, so the proxy lets the page through and the page's own `serverFetch` call is the
  * one that meets the 401 and the failing reissue.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';

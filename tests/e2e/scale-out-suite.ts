@@ -215,7 +215,7 @@ export function scaleOutSuite(stack: () => Stack, apps: number) {
       expect(writesSessionCookie(late)).toBe(false);
     }
     for (const i of [0, 1, 2]) {
-      expect(newOutput(i)).toContain('reissue ticket refused: older than the session cookie');
+      expect(newOutput(i)).toContain('reissue ticket refused: stale');
     }
   });
 }

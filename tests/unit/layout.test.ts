@@ -66,6 +66,21 @@ describe('the package boundary, enforced by lint', { timeout: 60_000 }, () => {
     ).not.toEqual([]);
   });
 
+  test('lib/core/next (the ./next entry) may import next and next-auth, still nothing of the app', async () => {
+    expect(
+      await lintErrors(
+        'lib/core/next/probe.ts',
+        "import { cookies } from 'next/headers';\nimport { encode } from 'next-auth/jwt';\nexport const probe = [cookies, encode];\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await lintErrors(
+        'lib/core/next/probe.ts',
+        "import { config } from '@/lib/config';\nexport const probe = config;\n",
+      ),
+    ).not.toEqual([]);
+  });
+
   test('lib/core may import machines/, and the clean probes pass', async () => {
     expect(
       await lintErrors(

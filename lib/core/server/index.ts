@@ -4,7 +4,8 @@
  * tickets, rotated tokens; in memory or on Redis), the Redis connection for a standalone server,
  * Sentinel or Cluster, the server token source for `serverAuth`, and the `AuthBackend`
  * contract adapters implement. Framework-free: the app passes next-auth's cookie codec, its
- * adapter and its configuration in.
+ * adapter and its configuration in. ioredis, an optional peer, is loaded only when a Redis
+ * connection is made.
  */
 export type {
   AuthBackend,

@@ -3,8 +3,6 @@ import type { ReactNode } from 'react';
 import { authOptions } from '@/lib/auth/server';
 import { Providers } from './providers';
 
-export const dynamic = 'force-dynamic';
-
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const session = await getServerSession(authOptions);
   return (

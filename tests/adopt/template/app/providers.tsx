@@ -1,4 +1,4 @@
-// Step 8b: the layout provider. next-auth's session feeds the tab's auth actor.
+// next-auth's session feeds the tab's auth actor.
 'use client';
 
 import type { Session } from 'next-auth';
@@ -9,18 +9,11 @@ import { auth } from '@/lib/auth/browser';
 function AuthBridge({ apiUrl }: { apiUrl: string }) {
   const { data, status } = useSession();
   auth.setBaseUrl(apiUrl);
-  const accessToken = data?.accessToken;
   useEffect(() => {
-    if (status === 'loading') return;
-    auth.actor().send({
-      type: 'SESSION_UPDATE',
-      session:
-        data && accessToken
-          ? { accessToken, accessTokenExpiresAt: data.accessTokenExpiresAt, user: data.user }
-          : null,
-    });
+    if (status !== 'loading') auth.actor().send({ type: 'SESSION_UPDATE', session: data });
+    // The access token identifies the session.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [status, accessToken]);
+  }, [status, data?.accessToken]);
   return null;
 }
 

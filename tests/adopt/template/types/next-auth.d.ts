@@ -1,5 +1,5 @@
-// Step 3: the app's user type, declared once, where next-auth's types are augmented.
-import type { TokenPair } from '@/lib/core/server';
+// Your user type, declared once, where next-auth's types are augmented.
+import type { ReissueSession } from 'token-reissue/next';
 
 export interface AppUser {
   id: string;
@@ -7,22 +7,19 @@ export interface AppUser {
 }
 
 declare module 'next-auth' {
+  /** What `useSession()` sees: the access token and the user, never the refresh token. */
   interface Session {
     accessToken: string;
     accessTokenExpiresAt: number;
     user: AppUser;
+    serverNow: number;
   }
-  interface User extends TokenPair<AppUser> {
+  interface User extends ReissueSession<AppUser> {
     id: string;
-    /** The session id: new at a password sign-in, kept across reissues; tickets are bound to it. */
-    sid: string;
   }
 }
 
 declare module 'next-auth/jwt' {
   /** The encrypted session cookie: only the Next server reads it. */
-  interface JWT extends TokenPair<AppUser> {
-    sub?: string;
-    sid: string;
-  }
+  interface JWT extends ReissueSession<AppUser> {}
 }

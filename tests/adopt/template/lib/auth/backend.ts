@@ -1,9 +1,9 @@
-// Step 4: the adapter. It speaks your API and answers in the core's AuthBackend results.
+// Your API's adapter: it speaks your API and answers in the package's AuthBackend results.
 // This one speaks an API of the reference shape: POST /auth/login, /auth/reissue, /auth/logout,
 // epoch-millisecond expiries and a `user` in every token answer.
 import 'server-only';
 import * as z from 'zod';
-import type { AuthBackend, TokenPair } from '@/lib/core/server';
+import type { AuthBackend, TokenPair } from 'token-reissue/server';
 import type { AppUser } from '@/types/next-auth';
 
 /** The API's token answer, as this app keeps it (its user is `{ id, email }`). */

@@ -1,4 +1,3 @@
-// Step 6a: next-auth's own route.
 import NextAuth from 'next-auth';
 import { authOptions } from '@/lib/auth/server';
 
