@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { safeReturnUrl } from '@/lib/server/return-url';
 import { getSession } from '@/lib/server/session';
+import { signedUpEmail } from '@/lib/server/signed-up-email';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -9,7 +10,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 const NOTICES: Record<string, string> = {
   expired: 'Your session ended. Sign in again to continue.',
   signedOut: 'You are signed out.',
-  signedUp: 'Thanks. Sign in with your email and the password you chose.',
+  signedUp: 'Thanks. Sign in with the password you chose.',
 };
 
 export default async function SignInPage({
@@ -21,9 +22,10 @@ export default async function SignInPage({
   const callbackUrl = safeReturnUrl(params.callbackUrl);
   if (await getSession()) redirect(callbackUrl);
   const reason = typeof params.reason === 'string' ? params.reason : '';
+  const email = reason === 'signedUp' ? await signedUpEmail() : undefined;
   return (
     <main className="narrow">
-      <SignInForm callbackUrl={callbackUrl} notice={NOTICES[reason]} />
+      <SignInForm callbackUrl={callbackUrl} notice={NOTICES[reason]} email={email} />
       <p className="muted demo-hint">
         Demo account: <code>demo@example.com</code> / <code>demo-password</code>
       </p>

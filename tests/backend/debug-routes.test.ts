@@ -19,6 +19,15 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is on', () => {
     await server.close();
   });
 
+  it('GET /debug lists the debug routes it serves, for the panel to know which controls work', async () => {
+    const response = await fetch(`${server.url}/debug`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      routes: ['expire-access-token', 'revoke-sessions'],
+    });
+  });
+
   it('expire-access-token makes the presented access token fail with a real 401 while a newer one works', async () => {
     const login = await signUp(server, 'expire');
 
@@ -98,7 +107,7 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is off', () => {
     await server.close();
   });
 
-  it('does not register them: both answer 404 and nothing is revoked', async () => {
+  it('does not register them: GET /debug and both routes answer 404 and nothing is revoked', async () => {
     const login = await postJson(`${server.url}/auth/login`, {
       email: DEMO_USER.email,
       password: DEMO_USER.password,
@@ -113,6 +122,7 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is off', () => {
       email: DEMO_USER.email,
     });
 
+    expect((await fetch(`${server.url}/debug`)).status).toBe(404);
     expect(expire.status).toBe(404);
     expect(revoke.status).toBe(404);
     expect(await revoke.json()).toEqual({ error: 'not_found' });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startScaleOutStack, type ScaleOutStack } from '../support/scale-out';
 import type { StandaloneRedis } from '../support/redis-server';
@@ -111,14 +110,10 @@ describe('strict API, 3 processes, one Redis server, one origin', () => {
     const jar = await signInWithPassword(stack.origin.url);
     const session = await decodeSession(jar, stack.secret);
     await sleepUntil(session.accessTokenExpiresAt - 2_000, 100);
-    // The API runs as a child of the tsx launcher: kill the server process itself by its PID.
-    const launcher = stack.api.process;
-    const exited = new Promise((resolve) => launcher.once('exit', resolve));
-    const [server] = execFileSync('pgrep', ['-P', String(launcher.pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-    process.kill(server ?? launcher.pid!, 'SIGKILL');
+    // The API server process itself (node with tsx as a loader), killed by its PID.
+    const server = stack.api.process;
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    process.kill(server.pid!, 'SIGKILL');
     await exited;
 
     const responses = await Promise.all(Array.from({ length: APPS }, () => navigate(stack, jar)));

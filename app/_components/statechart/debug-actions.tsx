@@ -4,14 +4,18 @@ import { isAxiosError } from 'axios';
 import { useState } from 'react';
 import { isAuthRequestError } from 'token-reissue';
 import { clientAuth } from '@/lib/browser/http';
+import { routeOn, useDebugRoutes } from './use-debug-routes';
 
 const PARALLEL_REQUESTS = 20;
 
 type Outcome = { kind: 'pending' } | { kind: 'done' | 'failed'; message: string };
 
+const HOW_TO_TURN_ON =
+  'The reference API serves them with ENABLE_DEBUG_ROUTES=1, which npm run dev and npm start set unless it is 0.';
+
 function describeFailure(error: unknown): string {
   if (isAxiosError(error) && error.response?.status === 404) {
-    return 'The API has no debug routes. Start it with ENABLE_DEBUG_ROUTES=1 (npm run dev does).';
+    return `The API has no debug routes. ${HOW_TO_TURN_ON}`;
   }
   if (isAuthRequestError(error)) return error.message;
   if (isAxiosError(error) && !error.response) return 'The API did not answer. Is it running?';
@@ -33,6 +37,8 @@ function Result({ outcome, testId }: { outcome: Outcome | undefined; testId: str
 
 /** Buttons that force, on demand, what a real deployment produces over minutes: a rejected token, a burst of requests. */
 export function DebugActions() {
+  const debugRoutes = useDebugRoutes();
+  const expireOn = routeOn(debugRoutes, 'expire-access-token');
   const [expire, setExpire] = useState<Outcome>();
   const [burst, setBurst] = useState<Outcome>();
   // Numbered, so a second burst with the same outcome still visibly changes the text.
@@ -74,11 +80,17 @@ export function DebugActions() {
         <button
           type="button"
           onClick={expireToken}
-          disabled={expire?.kind === 'pending'}
+          disabled={!expireOn || expire?.kind === 'pending'}
           aria-busy={expire?.kind === 'pending'}
+          aria-describedby={expireOn ? undefined : 'expire-off'}
         >
           {expire?.kind === 'pending' ? 'Expiring…' : 'Expire my access token now'}
         </button>
+        {expireOn ? null : (
+          <p className="control-off" id="expire-off" data-testid="expire-off">
+            Off: this API serves no debug routes. {HOW_TO_TURN_ON}
+          </p>
+        )}
         <Result outcome={expire} testId="expire-result" />
       </div>
       <div>
@@ -92,6 +104,10 @@ export function DebugActions() {
             ? `Firing ${PARALLEL_REQUESTS} requests…`
             : `Fire ${PARALLEL_REQUESTS} parallel requests`}
         </button>
+        <p className="control-hint" data-testid="burst-hint">
+          After Expire, the browser console shows a red 401 for each request&apos;s first try. That
+          is expected: they wait for one reissue, then retry with the new token.
+        </p>
         <Result outcome={burst} testId="burst-result" />
       </div>
     </div>
