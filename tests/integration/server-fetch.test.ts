@@ -10,8 +10,9 @@ import {
 } from 'token-reissue';
 import {
   createInProcessCoordinator,
-  createRedisClient,
+  connectRedis,
   createRedisCoordinator,
+  createRedisLink,
   createServerReissuer,
   sessionTokenSource,
   type ReissueCall,
@@ -222,18 +223,16 @@ describe('serverFetch in 2 processes sharing a real Redis, strict API', () => {
 
   /** As lib/server/coordinator.ts builds it: in-process single flight in front of Redis. */
   function redisCoordinator(call: ReissueCall<SessionUser>) {
-    const client = createRedisClient(redis.url, 1_000);
-    disconnects.push(() => client.redis.disconnect());
+    const connection = connectRedis({ kind: 'standalone', url: redis.url });
+    disconnects.push(() => connection.disconnect());
     const shared = createRedisCoordinator({
-      ...client,
+      link: createRedisLink({ connection, duringOutage: 'waiting', log: () => {} }),
       reissue: call,
-      fallback: call,
+      outageWaitMs: 3_000,
       secret: 'redis-outcome-secret-redis-outcome-secret',
       tokenPairSchema,
       outcomeTtlMs: 60_000,
-      lockTtlMs: 3_000,
-      waitMs: 4_000,
-      log: () => {},
+      callBudgetMs: 3_000,
     });
     return createInProcessCoordinator({ reissue: (t) => shared.reissue(t), outcomeTtlMs: 60_000 });
   }
