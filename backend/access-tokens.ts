@@ -11,10 +11,20 @@ export interface AccessClaims {
   jti: string;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /** The thumbprint of the key the token is bound to (`cnf.jkt`, RFC 9449 §6); unbound: none. */
+  jkt?: string;
+}
+
+export interface IssuedAccessToken {
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  /** Set when the token is DPoP-bound: the thumbprint of its key. */
+  accessTokenJkt?: string;
 }
 
 export interface AccessTokens {
-  issue(userId: string): Promise<{ accessToken: string; accessTokenExpiresAt: number }>;
+  /** A token for `userId`, bound to the key with thumbprint `jkt` when one is given. */
+  issue(userId: string, jkt?: string): Promise<IssuedAccessToken>;
   /** The claims of a valid, unrevoked access token; undefined for anything else. */
   verify(token: string): Promise<AccessClaims | undefined>;
   /** Makes a still-valid token fail from now on (dev-only debug route). */
@@ -35,12 +45,12 @@ export function createAccessTokens(
   const purgeExpired = db.prepare('DELETE FROM revoked_access_tokens WHERE expires_at <= ?');
 
   return {
-    async issue(userId) {
+    async issue(userId, jkt) {
       const now = Date.now();
       const issuedAt = Math.floor(now / 1000);
       // JWT times are whole seconds; round up so a token lives at least the configured TTL.
       const expiresAt = Math.ceil(now / 1000 + config.accessTokenTtlSeconds);
-      const accessToken = await new SignJWT({})
+      const accessToken = await new SignJWT(jkt ? { cnf: { jkt } } : {})
         .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: keys.kid })
         .setIssuer(config.jwtIssuer)
         .setAudience(config.jwtAudience)
@@ -49,7 +59,11 @@ export function createAccessTokens(
         .setExpirationTime(expiresAt)
         .setJti(randomUUID())
         .sign(keys.privateKey);
-      return { accessToken, accessTokenExpiresAt: expiresAt * 1000 };
+      return {
+        accessToken,
+        accessTokenExpiresAt: expiresAt * 1000,
+        ...(jkt && { accessTokenJkt: jkt }),
+      };
     },
 
     async verify(token) {
@@ -62,9 +76,13 @@ export function createAccessTokens(
           typ: ACCESS_TOKEN_TYPE,
           requiredClaims: ['sub', 'jti', 'exp', 'iat'],
         });
-        const { sub, jti, exp } = payload;
+        const { sub, jti, exp, cnf } = payload;
         if (!sub || !jti || exp === undefined || isRevoked.get(jti)) return undefined;
-        return { userId: sub, jti, expiresAt: exp * 1000 };
+        const jkt = (cnf as { jkt?: unknown } | undefined)?.jkt;
+        if (cnf !== undefined && typeof jkt !== 'string') return undefined;
+        const claims: AccessClaims = { userId: sub, jti, expiresAt: exp * 1000 };
+        if (typeof jkt === 'string') claims.jkt = jkt;
+        return claims;
       } catch (error) {
         if (error instanceof errors.JOSEError) return undefined;
         throw error;

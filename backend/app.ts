@@ -55,7 +55,21 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const keys = await ensureKeys(config.dataDir);
   const db = openDatabase(config.dataDir);
-  const services = createServices(config, db, keys);
+  // DPoP's htu names this server by the address it listens on (plus configured public origins).
+  let ownOrigins: string[] | undefined;
+  const listening = () => {
+    if (ownOrigins) return ownOrigins;
+    const address = app.server.address();
+    if (!address || typeof address !== 'object') return [];
+    const hosts = new Set([
+      '127.0.0.1',
+      'localhost',
+      config.host.includes(':') ? `[${config.host}]` : config.host,
+    ]);
+    ownOrigins = [...hosts].map((host) => `http://${host}:${address.port}`);
+    return ownOrigins;
+  };
+  const services = createServices(config, db, keys, listening);
 
   const app = Fastify({
     logger: options.logger ?? false,
@@ -77,7 +91,9 @@ export async function buildApp(
     await app.register(cors, {
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type'],
+      // DPoP (RFC 9449): the browser sends its proof, and reads the nonce and the challenge.
+      allowedHeaders: ['Authorization', 'Content-Type', 'DPoP'],
+      exposedHeaders: ['DPoP-Nonce', 'WWW-Authenticate'],
       maxAge: 600,
     });
     registerSystemRoutes(app, services);

@@ -74,6 +74,33 @@ const schema = z.object({
         .map((entry) => entry.trim())
         .filter((entry) => entry.length > 0 && entry !== 'none'),
     ),
+  /**
+   * `1`: every access token must be DPoP-bound (RFC 9449). Token requests without a proof are
+   * refused, and so is any access token presented without one, bound or not.
+   */
+  DPOP_REQUIRED: flag,
+  /** `1`: DPoP proofs must carry a nonce this API issued (§8) from the start. */
+  DPOP_NONCE: flag,
+  /**
+   * Origins clients sign in a proof's `htu` besides this server's own listening address: its
+   * public URL behind a reverse proxy, a proxy in front of it. Never taken from the Host header.
+   */
+  DPOP_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    )
+    .pipe(z.array(z.url())),
+  /** How far a proof's `iat` may be from this server's clock without a nonce, in seconds. */
+  DPOP_IAT_WINDOW_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+  /** How long a DPoP nonce this server issued stays good, in seconds. */
+  DPOP_NONCE_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  /** jti values kept against proof replay (the oldest go first past this). */
+  DPOP_REPLAY_CAPACITY: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   /** Dev-only routes for the live demo panel and browser tests. Never enable in production. */
   ENABLE_DEBUG_ROUTES: flag,
   /** Pino level; request lines are `debug`, so the default shows start-up, warnings and errors. */
@@ -98,6 +125,15 @@ export interface BackendConfig {
   rateLimitCapacity: number;
   /** Fastify's `trustProxy`: false when nobody is trusted. */
   trustedProxies: string[] | false;
+  dpop: {
+    required: boolean;
+    nonce: boolean;
+    /** Origins accepted in `htu` besides the server's own address (known once it listens). */
+    origins: string[];
+    iatWindowSeconds: number;
+    nonceTtlSeconds: number;
+    replayCapacity: number;
+  };
   enableDebugRoutes: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -131,6 +167,14 @@ export function loadConfig(env: BackendEnv = process.env): BackendConfig {
     signupRateLimitPerMinute: c.SIGNUP_RATE_LIMIT_PER_MINUTE,
     rateLimitCapacity: c.RATE_LIMIT_CAPACITY,
     trustedProxies: c.TRUSTED_PROXIES.length > 0 ? c.TRUSTED_PROXIES : false,
+    dpop: {
+      required: c.DPOP_REQUIRED,
+      nonce: c.DPOP_NONCE,
+      origins: c.DPOP_ORIGINS.map((origin) => new URL(origin).origin),
+      iatWindowSeconds: c.DPOP_IAT_WINDOW_SECONDS,
+      nonceTtlSeconds: c.DPOP_NONCE_TTL_SECONDS,
+      replayCapacity: c.DPOP_REPLAY_CAPACITY,
+    },
     enableDebugRoutes: c.ENABLE_DEBUG_ROUTES,
     logLevel: c.LOG_LEVEL,
   };

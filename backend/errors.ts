@@ -7,6 +7,8 @@ export type ApiErrorCode =
   | 'email_taken'
   | 'invalid_grant'
   | 'invalid_token'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'not_found'
   | 'too_many_requests'
   | 'internal_error';
@@ -31,6 +33,38 @@ export const invalidToken = () =>
     'www-authenticate': 'Bearer error="invalid_token"',
   });
 export const notFound = () => new ApiError(404, 'not_found');
+
+/** The proof algorithms this API verifies, as RFC 9449 §7.1's `algs` challenge lists them. */
+export const DPOP_ALGORITHMS = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
+const algs = `algs="${DPOP_ALGORITHMS.join(' ')}"`;
+
+/** Where a DPoP failure happened: a token request (400, §5.1) or a resource request (401, §7.1). */
+export type DpopEndpoint = 'token' | 'resource';
+
+/** A proof that fails a check (RFC 9449 §4.3): wrong type, key, signature, htm, htu, iat, jti, ath. */
+export function invalidDpopProof(endpoint: DpopEndpoint, description: string): ApiError {
+  if (endpoint === 'token') return new ApiError(400, 'invalid_dpop_proof', description);
+  return new ApiError(401, 'invalid_dpop_proof', description, {
+    'www-authenticate': `DPoP error="invalid_dpop_proof", error_description="${description}", ${algs}`,
+  });
+}
+
+/** The proof lacks the nonce this API now demands; the fresh one is in `DPoP-Nonce` (§8, §9). */
+export function useDpopNonce(endpoint: DpopEndpoint, nonce: string): ApiError {
+  const nonceHeader = { 'dpop-nonce': nonce };
+  if (endpoint === 'token') return new ApiError(400, 'use_dpop_nonce', undefined, nonceHeader);
+  return new ApiError(401, 'use_dpop_nonce', undefined, {
+    ...nonceHeader,
+    'www-authenticate': `DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof", ${algs}`,
+  });
+}
+
+/** A token refused at a resource for a DPoP reason: presented without a proof where one is needed. */
+export function invalidDpopToken(description: string): ApiError {
+  return new ApiError(401, 'invalid_token', description, {
+    'www-authenticate': `DPoP error="invalid_token", error_description="${description}", ${algs}`,
+  });
+}
 
 function isClientError(error: FastifyError): boolean {
   return typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500;

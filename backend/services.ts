@@ -1,6 +1,8 @@
-import { createAccessTokens, type AccessTokens } from './access-tokens';
+import { hkdfSync } from 'node:crypto';
+import { createAccessTokens, type AccessTokens, type IssuedAccessToken } from './access-tokens';
 import type { BackendConfig } from './config';
 import type { Db } from './db';
+import { createDpopVerifier, type DpopVerifier } from './dpop';
 import type { ServerKeys } from './keys';
 import { createLoginLimits, type LoginLimits } from './login-limits';
 import { createMetrics, type Metrics } from './metrics';
@@ -18,9 +20,16 @@ export interface Services {
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
   limits: LoginLimits;
+  dpop: DpopVerifier;
 }
 
-export function createServices(config: BackendConfig, db: Db, keys: ServerKeys): Services {
+export function createServices(
+  config: BackendConfig,
+  db: Db,
+  keys: ServerKeys,
+  /** The origins this server listens on, known once it does (for DPoP's `htu`). */
+  ownOrigins: () => string[],
+): Services {
   return {
     config,
     keys,
@@ -30,23 +39,42 @@ export function createServices(config: BackendConfig, db: Db, keys: ServerKeys):
     accessTokens: createAccessTokens(db, keys, config),
     refreshTokens: createRefreshTokens(db, keys.refreshSecret, config),
     limits: createLoginLimits(config),
+    dpop: createDpopVerifier({
+      origins: () => [...ownOrigins(), ...config.dpop.origins],
+      iatWindowSeconds: config.dpop.iatWindowSeconds,
+      nonceTtlSeconds: config.dpop.nonceTtlSeconds,
+      replayCapacity: config.dpop.replayCapacity,
+      // From the data directory's secret: processes sharing it accept each other's nonces.
+      nonceKey: Buffer.from(hkdfSync('sha256', keys.refreshSecret, '', 'dpop nonce v1', 32)),
+      requireNonce: config.dpop.nonce,
+    }),
   };
 }
 
 /** The body of signup, login and reissue responses. Times are epoch milliseconds. */
-export interface TokenResponse {
-  accessToken: string;
-  accessTokenExpiresAt: number;
+export interface TokenResponse extends IssuedAccessToken {
   refreshToken: string;
   refreshTokenExpiresAt: number;
   user: PublicUser;
+  /** The access token bound to the request's `secondJkt`, when it asked for one. */
+  second?: IssuedAccessToken;
+}
+
+/** Which keys the new access tokens are bound to: the request's proof, and a second key. */
+export interface TokenBinding {
+  jkt?: string;
+  secondJkt?: string;
 }
 
 export async function tokenResponse(
   services: Pick<Services, 'accessTokens'>,
   user: PublicUser,
   refresh: { refreshToken: string; refreshTokenExpiresAt: number },
+  binding: TokenBinding = {},
 ): Promise<TokenResponse> {
-  const access = await services.accessTokens.issue(user.id);
-  return { ...access, ...refresh, user: toPublicUser(user) };
+  const access = await services.accessTokens.issue(user.id, binding.jkt);
+  const second = binding.secondJkt
+    ? await services.accessTokens.issue(user.id, binding.secondJkt)
+    : undefined;
+  return { ...access, ...refresh, user: toPublicUser(user), ...(second && { second }) };
 }

@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { requireBearer } from '../bearer';
+import { requireAccessToken } from '../authorization';
 import { invalidToken } from '../errors';
 import type { Services } from '../services';
-import { emailBody, parse } from '../validation';
+import { emailBody, nonceSwitchBody, parse } from '../validation';
 
 /** What GET /debug lists; the app's panel turns a control off when its route is missing. */
 export const DEBUG_ROUTES = [
   'expire-access-token',
   'revoke-sessions',
   'refuses-every-token',
+  'require-dpop-nonce',
 ] as const;
 
 /**
@@ -16,16 +17,14 @@ export const DEBUG_ROUTES = [
  * ENABLE_DEBUG_ROUTES is on (`npm run dev` and `npm start` turn it on for the API they start).
  * They let a demo force the failures a real deployment produces over minutes or days.
  */
-export function registerDebugRoutes(
-  app: FastifyInstance,
-  { accessTokens, refreshTokens, users }: Services,
-): void {
+export function registerDebugRoutes(app: FastifyInstance, services: Services): void {
+  const { accessTokens, refreshTokens, users, dpop } = services;
   /** Which debug routes this API serves; a 404 here tells the panel they are all off. */
   app.get('/debug', async () => ({ routes: DEBUG_ROUTES }));
 
   /** The presented access token is rejected from now on, so the next request gets a real 401. */
   app.post('/debug/expire-access-token', async (request, reply) => {
-    accessTokens.revoke(await requireBearer(request, accessTokens));
+    accessTokens.revoke(await requireAccessToken(request, services));
     return reply.code(204).send();
   });
 
@@ -35,8 +34,17 @@ export function registerDebugRoutes(
    * nothing; this route lets a demo and the browser tests show that one does not.
    */
   app.get('/debug/refuses-every-token', async (request) => {
-    await requireBearer(request, accessTokens);
+    await requireAccessToken(request, services);
     throw invalidToken();
+  });
+
+  /**
+   * From now on every DPoP proof must carry a nonce this API issued (RFC 9449 §8), as a server
+   * may start demanding mid-session; `{ "on": false }` stops it. 204.
+   */
+  app.post('/debug/require-dpop-nonce', async (request, reply) => {
+    dpop.requireNonces(parse(nonceSwitchBody, request.body ?? {}).on);
+    return reply.code(204).send();
   });
 
   /** Every refresh-token family of the user is revoked, as if an admin ended all sessions. */

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { requireBearer } from '../bearer';
+import { requireAccessToken } from '../authorization';
 import { invalidToken } from '../errors';
 import type { Services } from '../services';
 import { toPublicUser } from '../users';
 
-export function registerUserRoutes(app: FastifyInstance, { accessTokens, users }: Services): void {
+export function registerUserRoutes(app: FastifyInstance, services: Services): void {
+  const { users } = services;
   app.get('/users/me', async (request) => {
-    const { userId } = await requireBearer(request, accessTokens);
+    const { userId } = await requireAccessToken(request, services);
     const user = users.findById(userId);
     if (!user) throw invalidToken();
     return toPublicUser(user);

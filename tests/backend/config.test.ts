@@ -21,6 +21,14 @@ describe('loadConfig', () => {
       signupRateLimitPerMinute: 10,
       rateLimitCapacity: 100_000,
       trustedProxies: ['loopback'],
+      dpop: {
+        required: false,
+        nonce: false,
+        origins: [],
+        iatWindowSeconds: 60,
+        nonceTtlSeconds: 300,
+        replayCapacity: 100_000,
+      },
       enableDebugRoutes: false,
       logLevel: 'info',
     });
@@ -65,6 +73,14 @@ describe('loadConfig', () => {
       signupRateLimitPerMinute: 2,
       rateLimitCapacity: 500,
       trustedProxies: ['10.0.0.0/8', '127.0.0.1'],
+      dpop: {
+        required: false,
+        nonce: false,
+        origins: [],
+        iatWindowSeconds: 60,
+        nonceTtlSeconds: 300,
+        replayCapacity: 100_000,
+      },
       enableDebugRoutes: true,
       logLevel: 'debug',
     });

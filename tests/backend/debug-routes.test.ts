@@ -24,7 +24,12 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is on', () => {
 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      routes: ['expire-access-token', 'revoke-sessions', 'refuses-every-token'],
+      routes: [
+        'expire-access-token',
+        'revoke-sessions',
+        'refuses-every-token',
+        'require-dpop-nonce',
+      ],
     });
   });
 

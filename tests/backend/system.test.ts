@@ -55,7 +55,7 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
     const list = (name: string) =>
       (response.headers.get(name) ?? '').split(',').map((value) => value.trim().toLowerCase());
-    expect(list('access-control-allow-headers')).toEqual(['authorization', 'content-type']);
+    expect(list('access-control-allow-headers')).toEqual(['authorization', 'content-type', 'dpop']);
     expect(list('access-control-allow-methods')).toEqual(['get', 'post', 'delete']);
   });
 

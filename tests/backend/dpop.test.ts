@@ -1,0 +1,450 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportJWK, generateKeyPair as joseKeyPair } from 'jose';
+import type { TokenResponse } from '@/backend/services';
+import { bearer, postJson, startServer, uniqueEmail, type TestServer } from './harness';
+import {
+  boundTo,
+  craftedProof,
+  dpopAuth,
+  newKey,
+  proof,
+  thumbprint,
+  type KeyPair,
+} from './dpop-support';
+
+/**
+ * RFC 9449 on the reference API, DPoP optional (the default): every check of a proof, binding
+ * at the token endpoints, and the refusals of tokens presented the wrong way.
+ */
+let server: TestServer;
+let key: KeyPair;
+beforeAll(async () => {
+  server = await startServer({ DPOP_ORIGINS: 'https://api.example.com' });
+  key = await newKey();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const me = (headers: Record<string, string>) => fetch(`${server.url}/users/me`, { headers });
+
+async function signUpWith(headers: Record<string, string>, extra: object = {}) {
+  return postJson(
+    `${server.url}/auth/signup`,
+    { email: uniqueEmail('dpop'), password: 'correct horse battery', penName: 'Bound', ...extra },
+    headers,
+  );
+}
+
+/** A user signed up with a proof of `key`: the access token is bound to it. */
+async function boundSession(): Promise<TokenResponse> {
+  const response = await signUpWith({
+    dpop: await proof(key, 'POST', `${server.url}/auth/signup`),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as TokenResponse;
+}
+
+async function expectRefused(response: Response, error: string, description?: RegExp) {
+  expect(response.status).toBe(401);
+  const challenge = response.headers.get('www-authenticate') ?? '';
+  expect(challenge).toMatch(new RegExp(`^DPoP error="${error}"`));
+  expect(challenge).toContain('algs="ES256 EdDSA PS256 RS256"');
+  const body = (await response.json()) as { error: string; message?: string };
+  expect(body.error).toBe(error);
+  if (description) expect(body.message).toMatch(description);
+}
+
+describe('token endpoints bind the access token to the proof key (cnf.jkt)', () => {
+  it('sign-up, login and reissue with a proof answer a token bound to its thumbprint', async () => {
+    const jkt = await thumbprint(key);
+    const email = uniqueEmail('bind');
+    const signup = await postJson(
+      `${server.url}/auth/signup`,
+      { email, password: 'correct horse battery', penName: 'Bound' },
+      { dpop: await proof(key, 'POST', `${server.url}/auth/signup`) },
+    );
+    const created = (await signup.json()) as TokenResponse;
+    expect(boundTo(created.accessToken)).toBe(jkt);
+    expect(created.accessTokenJkt).toBe(jkt);
+
+    const login = (await (
+      await postJson(
+        `${server.url}/auth/login`,
+        { email, password: 'correct horse battery' },
+        { dpop: await proof(key, 'POST', `${server.url}/auth/login`) },
+      )
+    ).json()) as TokenResponse;
+    expect(boundTo(login.accessToken)).toBe(jkt);
+
+    const reissued = (await (
+      await postJson(
+        `${server.url}/auth/reissue`,
+        { refreshToken: login.refreshToken },
+        { dpop: await proof(key, 'POST', `${server.url}/auth/reissue`) },
+      )
+    ).json()) as TokenResponse;
+    expect(boundTo(reissued.accessToken)).toBe(jkt);
+    expect(reissued.refreshToken).not.toBe(login.refreshToken);
+  });
+
+  it('without a proof the token is unbound (DPoP optional) and works as a bearer token', async () => {
+    const response = await signUpWith({});
+    const body = (await response.json()) as TokenResponse;
+    expect(boundTo(body.accessToken)).toBeUndefined();
+    expect(body.accessTokenJkt).toBeUndefined();
+    expect((await me(bearer(body.accessToken))).status).toBe(200);
+  });
+
+  it('one rotation answers a second access token bound to the second key the request names', async () => {
+    const session = await boundSession();
+    const other = await newKey();
+    const response = await postJson(
+      `${server.url}/auth/reissue`,
+      { refreshToken: session.refreshToken, secondJkt: await thumbprint(other) },
+      { dpop: await proof(key, 'POST', `${server.url}/auth/reissue`) },
+    );
+    const body = (await response.json()) as TokenResponse;
+    expect(boundTo(body.accessToken)).toBe(await thumbprint(key));
+    expect(boundTo(body.second!.accessToken)).toBe(await thumbprint(other));
+    const url = `${server.url}/users/me`;
+    const withOther = await me(
+      dpopAuth(
+        body.second!.accessToken,
+        await proof(other, 'GET', url, { accessToken: body.second!.accessToken }),
+      ),
+    );
+    expect(withOther.status).toBe(200);
+  });
+
+  it('a second key without a proof of the first is refused, and nothing rotates', async () => {
+    const session = await boundSession();
+    const response = await postJson(`${server.url}/auth/reissue`, {
+      refreshToken: session.refreshToken,
+      secondJkt: await thumbprint(key),
+    });
+    expect(response.status).toBe(400);
+    const again = await postJson(
+      `${server.url}/auth/reissue`,
+      { refreshToken: session.refreshToken },
+      { dpop: await proof(key, 'POST', `${server.url}/auth/reissue`) },
+    );
+    expect(again.status).toBe(200);
+  });
+
+  it('a reissue whose proof fails answers 400 invalid_dpop_proof and does not rotate', async () => {
+    const session = await boundSession();
+    const bad = await postJson(
+      `${server.url}/auth/reissue`,
+      { refreshToken: session.refreshToken },
+      { dpop: await proof(key, 'POST', `${server.url}/auth/login`) },
+    );
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: 'invalid_dpop_proof' });
+    const good = await postJson(
+      `${server.url}/auth/reissue`,
+      { refreshToken: session.refreshToken },
+      { dpop: await proof(key, 'POST', `${server.url}/auth/reissue`) },
+    );
+    expect(good.status).toBe(200);
+  });
+});
+
+describe('a resource request with a bound token', () => {
+  it('succeeds with the DPoP scheme and a proof of the key, for this method and URL', async () => {
+    const { accessToken } = await boundSession();
+    const url = `${server.url}/users/me`;
+    const response = await me(dpopAuth(accessToken, await proof(key, 'GET', url, { accessToken })));
+    expect(response.status).toBe(200);
+  });
+
+  it('ignores the query in htu, as §4.3 says', async () => {
+    const { accessToken } = await boundSession();
+    const response = await fetch(`${server.url}/posts?page=2`, {
+      headers: dpopAuth(
+        accessToken,
+        await proof(key, 'GET', `${server.url}/posts`, { accessToken }),
+      ),
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('accepts htu naming a configured public origin (the API behind a proxy)', async () => {
+    const { accessToken } = await boundSession();
+    const signed = await proof(key, 'GET', 'https://api.example.com/users/me', { accessToken });
+    expect((await me(dpopAuth(accessToken, signed))).status).toBe(200);
+  });
+
+  it('refuses it as a bearer token: 401 invalid_token with a DPoP challenge', async () => {
+    const { accessToken } = await boundSession();
+    await expectRefused(await me(bearer(accessToken)), 'invalid_token', /DPoP scheme/);
+  });
+
+  it('refuses a proof from another key: 401 invalid_dpop_proof', async () => {
+    const { accessToken } = await boundSession();
+    const other = await newKey();
+    const signed = await proof(other, 'GET', `${server.url}/users/me`, { accessToken });
+    await expectRefused(await me(dpopAuth(accessToken, signed)), 'invalid_dpop_proof', /key/);
+  });
+
+  it('refuses a replayed proof (same jti)', async () => {
+    const { accessToken } = await boundSession();
+    const signed = await proof(key, 'GET', `${server.url}/users/me`, { accessToken });
+    expect((await me(dpopAuth(accessToken, signed))).status).toBe(200);
+    await expectRefused(await me(dpopAuth(accessToken, signed)), 'invalid_dpop_proof', /jti/);
+  });
+
+  const broken: [string, (token: string) => Promise<string>, RegExp][] = [
+    [
+      'ath of another token',
+      () => proof(key, 'GET', `${server.url}/users/me`, { accessToken: 'another-token' }),
+      /ath/,
+    ],
+    ['no ath', () => proof(key, 'GET', `${server.url}/users/me`), /ath/],
+    [
+      'htm POST for a GET',
+      (t) => proof(key, 'POST', `${server.url}/users/me`, { accessToken: t }),
+      /htm/,
+    ],
+    [
+      'htu of another path',
+      (t) => proof(key, 'GET', `${server.url}/posts`, { accessToken: t }),
+      /htu/,
+    ],
+    [
+      'htu of an origin not configured',
+      (t) => proof(key, 'GET', 'https://evil.example.com/users/me', { accessToken: t }),
+      /htu/,
+    ],
+    [
+      'typ JWT',
+      (t) =>
+        craftedProof(key, 'GET', `${server.url}/users/me`, {
+          accessToken: t,
+          header: { typ: 'JWT' },
+        }),
+      /proof rejected/,
+    ],
+    [
+      'no jwk header',
+      (t) =>
+        craftedProof(key, 'GET', `${server.url}/users/me`, {
+          accessToken: t,
+          header: { jwk: undefined },
+        }),
+      /proof rejected/,
+    ],
+    [
+      'no jti',
+      (t) =>
+        craftedProof(key, 'GET', `${server.url}/users/me`, {
+          accessToken: t,
+          claims: { jti: undefined },
+        }),
+      /proof rejected/,
+    ],
+    [
+      'a signature by another key than the header names',
+      async (t) => {
+        const other = await newKey();
+        return craftedProof(other, 'GET', `${server.url}/users/me`, {
+          accessToken: t,
+          header: { jwk: await exportJWK(key.publicKey) },
+        });
+      },
+      /proof rejected/,
+    ],
+  ];
+  it.each(broken)('refuses a proof with %s: 401 invalid_dpop_proof', async (_, make, why) => {
+    const { accessToken } = await boundSession();
+    await expectRefused(
+      await me(dpopAuth(accessToken, await make(accessToken))),
+      'invalid_dpop_proof',
+      why,
+    );
+  });
+
+  it('refuses a symmetric algorithm (HS256) and a private key in the jwk header', async () => {
+    const { accessToken } = await boundSession();
+    const { privateKey } = await joseKeyPair('ES256', { extractable: true });
+    const privateJwk = await exportJWK(privateKey);
+    const leaky = await craftedProof(key, 'GET', `${server.url}/users/me`, {
+      accessToken,
+      header: { jwk: privateJwk },
+    });
+    await expectRefused(await me(dpopAuth(accessToken, leaky)), 'invalid_dpop_proof');
+    const [, payload] = leaky.split('.');
+    const header = Buffer.from(
+      JSON.stringify({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: 'c2VjcmV0' } }),
+    ).toString('base64url');
+    await expectRefused(
+      await me(dpopAuth(accessToken, `${header}.${payload}.c2lnbmF0dXJl`)),
+      'invalid_dpop_proof',
+    );
+  });
+
+  it('refuses the DPoP scheme without a proof, and with two', async () => {
+    const { accessToken } = await boundSession();
+    await expectRefused(
+      await me({ authorization: `DPoP ${accessToken}` }),
+      'invalid_dpop_proof',
+      /missing/,
+    );
+    const one = await proof(key, 'GET', `${server.url}/users/me`, { accessToken });
+    const two = await proof(key, 'GET', `${server.url}/users/me`, { accessToken });
+    const headers = new Headers({ authorization: `DPoP ${accessToken}` });
+    headers.append('dpop', one);
+    headers.append('dpop', two);
+    await expectRefused(
+      await fetch(`${server.url}/users/me`, { headers }),
+      'invalid_dpop_proof',
+      /one/,
+    );
+  });
+
+  it('refuses an unbound token under the DPoP scheme', async () => {
+    const { accessToken } = (await (await signUpWith({})).json()) as TokenResponse;
+    const signed = await proof(key, 'GET', `${server.url}/users/me`, { accessToken });
+    await expectRefused(await me(dpopAuth(accessToken, signed)), 'invalid_token', /not DPoP-bound/);
+  });
+
+  it('answers use_dpop_nonce for an iat outside the window; the nonce it hands out lets the same clock in', async () => {
+    const { accessToken } = await boundSession();
+    const url = `${server.url}/users/me`;
+    const skewed = { iat: Math.floor(Date.now() / 1000) - 3600 };
+    const first = await me(
+      dpopAuth(accessToken, await craftedProof(key, 'GET', url, { accessToken, claims: skewed })),
+    );
+    const nonce = first.headers.get('dpop-nonce');
+    await expectRefused(first, 'use_dpop_nonce');
+    expect(nonce).toBeTruthy();
+    const withNonce = await craftedProof(key, 'GET', url, {
+      accessToken,
+      claims: { ...skewed, nonce },
+    });
+    expect((await me(dpopAuth(accessToken, withNonce))).status).toBe(200);
+    const forged = await craftedProof(key, 'GET', url, {
+      accessToken,
+      claims: { ...skewed, nonce: `${nonce!.split('.')[0]}.AAAAAAAAAAAAAAAAAAAAAA` },
+    });
+    await expectRefused(await me(dpopAuth(accessToken, forged)), 'use_dpop_nonce');
+  });
+});
+
+describe('CORS lets the browser send a proof and read the nonce', () => {
+  it('allows the DPoP request header and exposes DPoP-Nonce and WWW-Authenticate', async () => {
+    const preflight = await fetch(`${server.url}/users/me`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:3000',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization,dpop',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('dpop');
+    const actual = await fetch(`${server.url}/healthz`, {
+      headers: { origin: 'http://localhost:3000' },
+    });
+    expect(actual.headers.get('access-control-expose-headers')).toBe('DPoP-Nonce, WWW-Authenticate');
+  });
+});
+
+describe('nonces demanded mid-session (§8)', () => {
+  it('a proof without the nonce gets 401 use_dpop_nonce and DPoP-Nonce; with it, 200; a token request gets 400', async () => {
+    const { accessToken, refreshToken } = await boundSession();
+    const url = `${server.url}/users/me`;
+    expect((await postJson(`${server.url}/debug/require-dpop-nonce`, {})).status).toBe(204);
+    try {
+      const challenged = await me(
+        dpopAuth(accessToken, await proof(key, 'GET', url, { accessToken })),
+      );
+      const nonce = challenged.headers.get('dpop-nonce')!;
+      await expectRefused(challenged, 'use_dpop_nonce');
+      const retried = await me(
+        dpopAuth(accessToken, await proof(key, 'GET', url, { accessToken, nonce })),
+      );
+      expect(retried.status).toBe(200);
+
+      const tokenUrl = `${server.url}/auth/reissue`;
+      const refused = await postJson(
+        tokenUrl,
+        { refreshToken },
+        { dpop: await proof(key, 'POST', tokenUrl) },
+      );
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({ error: 'use_dpop_nonce' });
+      const tokenNonce = refused.headers.get('dpop-nonce')!;
+      const rotated = await postJson(
+        tokenUrl,
+        { refreshToken },
+        { dpop: await proof(key, 'POST', tokenUrl, { nonce: tokenNonce }) },
+      );
+      expect(rotated.status).toBe(200);
+    } finally {
+      await postJson(`${server.url}/debug/require-dpop-nonce`, { on: false });
+    }
+  });
+});
+
+describe('the replay store is bounded', () => {
+  it('keeps at most DPOP_REPLAY_CAPACITY jtis: the oldest is forgotten first', async () => {
+    const small = await startServer({ DPOP_REPLAY_CAPACITY: 100 });
+    try {
+      const signup = await postJson(
+        `${small.url}/auth/signup`,
+        { email: uniqueEmail('bounded'), password: 'correct horse battery', penName: 'Bounded' },
+        { dpop: await proof(key, 'POST', `${small.url}/auth/signup`) },
+      );
+      const { accessToken } = (await signup.json()) as TokenResponse;
+      const url = `${small.url}/users/me`;
+      const first = await proof(key, 'GET', url, { accessToken });
+      const call = (p: string) => fetch(url, { headers: dpopAuth(accessToken, p) });
+      expect((await call(first)).status).toBe(200);
+      expect((await call(first)).status).toBe(401);
+      for (let i = 0; i < 100; i += 1) {
+        expect((await call(await proof(key, 'GET', url, { accessToken }))).status).toBe(200);
+      }
+      expect((await call(first)).status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('DPOP_REQUIRED=1', () => {
+  let strict: TestServer;
+  beforeAll(async () => {
+    strict = await startServer({ DPOP_REQUIRED: '1' });
+  });
+  afterAll(async () => {
+    await strict.close();
+  });
+
+  it('refuses a token request without a proof: 400 invalid_dpop_proof', async () => {
+    const response = await postJson(`${strict.url}/auth/signup`, {
+      email: uniqueEmail('strict'),
+      password: 'correct horse battery',
+      penName: 'Strict',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_dpop_proof' });
+  });
+
+  it('refuses a bound token as a bearer, and any request without the DPoP scheme; accepts it with a proof', async () => {
+    const signup = await postJson(
+      `${strict.url}/auth/signup`,
+      { email: uniqueEmail('strict'), password: 'correct horse battery', penName: 'Strict' },
+      { dpop: await proof(key, 'POST', `${strict.url}/auth/signup`) },
+    );
+    const { accessToken } = (await signup.json()) as TokenResponse;
+    const url = `${strict.url}/users/me`;
+    const asBearer = await fetch(url, { headers: bearer(accessToken) });
+    await expectRefused(asBearer, 'invalid_token');
+    const anonymous = await fetch(url);
+    await expectRefused(anonymous, 'invalid_token', /required/);
+    const bound = await fetch(url, {
+      headers: dpopAuth(accessToken, await proof(key, 'GET', url, { accessToken })),
+    });
+    expect(bound.status).toBe(200);
+  });
+});
