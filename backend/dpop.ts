@@ -9,7 +9,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { base64url, calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify, type JWK } from 'jose';
 import { LRUCache } from 'lru-cache';
-import { DPOP_ALGORITHMS, invalidDpopProof, useDpopNonce, type DpopEndpoint } from './errors';
+import { DPOP_ALGORITHMS, invalidDpopProof, dpopNonceDemanded, type DpopEndpoint } from './errors';
 
 export interface DpopVerifierOptions {
   /** Origins a proof's `htu` may name; asked per request (the listening port is known late). */
@@ -137,7 +137,7 @@ export function createDpopVerifier(options: DpopVerifierOptions): DpopVerifier {
     // Without a good nonce the proof's age is its iat; with one, the nonce's age bounds it, so
     // a client whose clock is off recovers after one use_dpop_nonce (§8, §11.1).
     if ((requireNonce || Math.abs(ageMs) > windowMs) && !nonceFresh) {
-      throw useDpopNonce(endpoint, nonce());
+      throw dpopNonceDemanded(endpoint, nonce());
     }
     const jkt = await calculateJwkThumbprint(jwk, 'sha256');
     const replayKey = `${jkt}.${payload.jti}`;

@@ -50,7 +50,7 @@ export function invalidDpopProof(endpoint: DpopEndpoint, description: string): A
 }
 
 /** The proof lacks the nonce this API now demands; the fresh one is in `DPoP-Nonce` (§8, §9). */
-export function useDpopNonce(endpoint: DpopEndpoint, nonce: string): ApiError {
+export function dpopNonceDemanded(endpoint: DpopEndpoint, nonce: string): ApiError {
   const nonceHeader = { 'dpop-nonce': nonce };
   if (endpoint === 'token') return new ApiError(400, 'use_dpop_nonce', undefined, nonceHeader);
   return new ApiError(401, 'use_dpop_nonce', undefined, {
