@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RedisNode, RedisTopology } from 'token-reissue/server';
+import { checkDpopServerKey, type RedisNode, type RedisTopology } from 'token-reissue/server';
 
 /**
  * The app's configuration, read and validated once. Nothing else reads `process.env`
@@ -65,6 +65,22 @@ const schema = z.object({
   REISSUE_OUTCOME_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Delay before the one quick retry of a transient reissue failure; 0 retries at once. */
   REISSUE_QUICK_RETRY_MS: z.coerce.number().int().min(0).max(5_000).default(250),
+  /**
+   * DPoP (RFC 9449): the Next server's key, an EC P-256 private key in PEM (one line with `\\n`
+   * is fine), shared by every app process. Set: access tokens are DPoP-bound, the browser's to a
+   * key of its own, the server's to this one. `npm run dev` generates one into `.data/`.
+   */
+  DPOP_SERVER_KEY: z
+    .string()
+    .min(1)
+    .superRefine((pem, ctx) => {
+      try {
+        checkDpopServerKey(pem);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `DPOP_SERVER_KEY ${(error as Error).message}` });
+      }
+    })
+    .optional(),
   /**
    * Reverse proxies in front of the Next server that append to X-Forwarded-For; the browser's
    * address forwarded to the API is that many entries from the right (see client-address.ts).

@@ -30,6 +30,9 @@ declare module 'next-auth' {
     accessTokenExpiresAt: number;
     refreshToken: string;
     refreshTokenExpiresAt: number;
+    accessTokenJkt?: string;
+    serverAccessToken?: string;
+    serverAccessTokenExpiresAt?: number;
   }
 }
 
@@ -44,5 +47,9 @@ declare module 'next-auth/jwt' {
     accessTokenExpiresAt: number;
     refreshToken: string;
     refreshTokenExpiresAt: number;
+    /** DPoP: the key the browser's token is bound to, and the server's own bound token. */
+    accessTokenJkt?: string;
+    serverAccessToken?: string;
+    serverAccessTokenExpiresAt?: number;
   }
 }

@@ -4,7 +4,7 @@
  * without NEXTAUTH_SECRET, since production must never use a generated secret.
  * Either stops both servers on SIGINT or SIGTERM, and when whatever started it goes away.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { watchParent } from './lifeline';
@@ -20,6 +20,22 @@ function devSecret(): string {
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   console.log(`Generated a development NEXTAUTH_SECRET in ${file}`);
   return secret;
+}
+
+/**
+ * The Next server's DPoP key in development: generated once into .data/ (every process of the
+ * app must share one). A DPOP_SERVER_KEY in the environment wins; DPOP=off runs without DPoP.
+ */
+function devDpopKey(): string | undefined {
+  if (process.env.DPOP_SERVER_KEY || process.env.DPOP === 'off') return process.env.DPOP_SERVER_KEY;
+  const file = join(ROOT, '.data', 'dpop-server-key.pem');
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  mkdirSync(join(ROOT, '.data'), { recursive: true });
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  writeFileSync(file, pem, { mode: 0o600 });
+  console.log(`Generated a development DPoP key in ${file}`);
+  return pem;
 }
 
 // Stopping is set up before anything starts: a signal during start-up must stop what has
@@ -82,11 +98,13 @@ async function main() {
       });
   if (backend) started.push(backend);
   const backendUrl = backendUrlFromEnv ?? backend!.url;
+  const dpopKey = production ? process.env.DPOP_SERVER_KEY : devDpopKey();
   const app = await startApp({
     mode: production ? 'start' : 'dev',
     port: appPort,
     backendUrl,
     secret,
+    env: dpopKey ? { DPOP_SERVER_KEY: dpopKey } : {},
     echo: true,
     abort: starting.signal,
   });

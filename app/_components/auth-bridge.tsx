@@ -2,11 +2,7 @@
 
 import { useSession } from 'next-auth/react';
 import { useEffect } from 'react';
-import {
-  configureApiBaseUrl,
-  isAuthRuntimeRequested,
-  loadAuthRuntime,
-} from '@/lib/browser/load-runtime';
+import { configureApi, isAuthRuntimeRequested, loadAuthRuntime } from '@/lib/browser/load-runtime';
 import { listenForSignInElsewhere } from 'token-reissue';
 
 /**
@@ -15,9 +11,16 @@ import { listenForSignInElsewhere } from 'token-reissue';
  * A signed-out tab that never had a session loads no actor at all; it only listens for another
  * tab's sign-in, which makes next-auth refetch here (and then the actor loads).
  */
-export function AuthBridge({ apiBaseUrl }: { apiBaseUrl: string }) {
+export function AuthBridge({
+  apiBaseUrl,
+  dpopReissueUrl,
+}: {
+  apiBaseUrl: string;
+  /** The API's reissue endpoint when requests carry DPoP proofs; null for bearer tokens. */
+  dpopReissueUrl: string | null;
+}) {
   const { data, status } = useSession();
-  configureApiBaseUrl(apiBaseUrl);
+  configureApi(apiBaseUrl, dpopReissueUrl);
 
   const accessToken = data?.accessToken;
   useEffect(() => {

@@ -8,17 +8,19 @@ import { AuthBridge } from './auth-bridge';
 export function Providers({
   session,
   apiBaseUrl,
+  dpopReissueUrl,
   children,
 }: {
   session: Session | null;
   apiBaseUrl: string;
+  dpopReissueUrl: string | null;
   children: ReactNode;
 }) {
   return (
     // Keyed by user: next-auth's provider reads `session` only on mount, and a server action
     // that signs someone in re-renders this layout with the new session.
     <SessionProvider key={session?.user.id ?? 'signed-out'} session={session}>
-      <AuthBridge apiBaseUrl={apiBaseUrl} />
+      <AuthBridge apiBaseUrl={apiBaseUrl} dpopReissueUrl={dpopReissueUrl} />
       {children}
     </SessionProvider>
   );

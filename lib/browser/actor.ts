@@ -27,3 +27,11 @@ export type AuthActor = BrowserAuthActor<SessionUser>;
 export const browserAuthMachine = tab.machine;
 
 export const getAuthActor: () => AuthActor = tab.actor;
+
+/** This tab's DPoP signer, shared by the reissue and `clientAuth`. */
+export const browserDpop = tab.dpop;
+
+/** Turns DPoP on with the API's reissue endpoint (from the server-rendered page), or off. */
+export function configureDpop(reissueUrl: string | null): void {
+  browserDpop.configure(reissueUrl);
+}

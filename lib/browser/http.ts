@@ -3,10 +3,10 @@
  * caller of `clientAuth` shares one reissue.
  */
 import { createBrowserInstances } from 'token-reissue';
-import { getAuthActor } from './actor';
+import { browserDpop, getAuthActor } from './actor';
 
 /** `getAuthActor` is passed, not called: the actor is created by the first request, never on import. */
-const instances = createBrowserInstances(getAuthActor);
+const instances = createBrowserInstances(getAuthActor, { dpop: browserDpop });
 
 /** Browser requests that need no session (sign-up, health). Never touches the auth actor. */
 export const client = instances.client;

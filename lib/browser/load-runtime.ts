@@ -8,15 +8,21 @@ type AuthRuntime = typeof import('./runtime');
 
 let loading: Promise<AuthRuntime> | undefined;
 let apiBaseUrl: string | undefined;
+let dpopReissueUrl: string | null = null;
 
-/** The API's URL as the browser reaches it; applied to the instances once they exist. */
-export function configureApiBaseUrl(url: string): void {
+/**
+ * The API's URL as the browser reaches it, and its reissue endpoint when requests are to carry
+ * DPoP proofs (null: bearer tokens); applied to the instances once they exist.
+ */
+export function configureApi(url: string, reissueUrl: string | null = null): void {
   apiBaseUrl = url;
+  dpopReissueUrl = reissueUrl;
 }
 
 export function loadAuthRuntime(): Promise<AuthRuntime> {
   loading ??= import('./runtime').then((runtime) => {
     if (apiBaseUrl) runtime.setApiBaseUrl(apiBaseUrl);
+    runtime.configureDpop(dpopReissueUrl);
     return runtime;
   });
   return loading;

@@ -3,6 +3,6 @@
  * client) and the authenticated axios instance. Only `load-runtime.ts` imports it, dynamically,
  * so signed-out pages never download it and signed-in pages fetch it after hydration.
  */
-export { getAuthActor } from './actor';
+export { configureDpop, getAuthActor } from './actor';
 export { clientAuth, clientAuthTraffic, setApiBaseUrl } from '@/lib/browser/http';
 export { postListSchema } from '@/lib/validations/post';

@@ -44,6 +44,24 @@ export {
   type ActorTokenSourceOptions,
   type AuthMachineActor,
 } from './http/actor-token-source';
+export {
+  boundThumbprint,
+  createDpopSigner,
+  isNonceChallenge,
+  presentToken,
+  targetUri,
+  type DpopKeyPair,
+  type DpopSigner,
+  type DpopSignerOptions,
+} from './http/dpop';
+export { createBrowserDpop, DPOP_MEASURE, tieKeyToSession, type BrowserDpop } from './browser/dpop';
+export {
+  browserDpopKeyStore,
+  DPOP_DB_NAME,
+  DPOP_KEY_ID,
+  DPOP_STORE,
+  type DpopKeyStore,
+} from './browser/dpop-key';
 export { API_TIMEOUT_MS, createApiInstance, type ApiInstanceOptions } from './http/instance';
 export { createAuthFetch, type AuthFetch, type AuthFetchOptions } from './http/auth-fetch';
 export {

@@ -8,6 +8,7 @@ import type { AuthBackend } from '@/lib/server/auth-backend';
 import { config } from '@/lib/config';
 import { createReferenceBackend } from '@/lib/server/backends/reference';
 import { createSpringStyleBackend } from '@/lib/server/backends/spring-style';
+import { serverDpop } from '@/lib/server/dpop';
 
 export type {
   AuthBackend,
@@ -28,7 +29,10 @@ let selected: AuthBackend | undefined;
 export function authBackend(): AuthBackend {
   if (!selected) {
     const { AUTH_BACKEND, BACKEND_URL, BACKEND_TIMEOUT_MS } = config();
-    selected = ADAPTERS[AUTH_BACKEND]({ baseUrl: BACKEND_URL, timeoutMs: BACKEND_TIMEOUT_MS });
+    selected = ADAPTERS[AUTH_BACKEND](
+      { baseUrl: BACKEND_URL, timeoutMs: BACKEND_TIMEOUT_MS },
+      { dpop: serverDpop },
+    );
   }
   return selected;
 }
@@ -45,7 +49,7 @@ export const backend: Required<Omit<AuthBackend, 'name'>> = {
     const reason = `the ${adapter.name} API has no sign-up`;
     return { ok: false, failure: { kind: 'unavailable', cause: 'status', reason } };
   },
-  reissue: (refreshToken) => authBackend().reissue(refreshToken),
+  reissue: (refreshToken, binding) => authBackend().reissue(refreshToken, binding),
   logout: (refreshToken) => authBackend().logout(refreshToken),
   loadUser: (accessToken) => authBackend().loadUser(accessToken),
 };

@@ -8,6 +8,7 @@ import 'server-only';
 import { config } from '@/lib/config';
 import { createApiInstance } from 'token-reissue';
 import { createServerAuth, createServerFetch, requestTokenSource } from 'token-reissue/next';
+import { serverDpop } from './dpop';
 import { serverReissuer } from './reissuer';
 import { withTokens } from './session-claims';
 import { sessionStore } from './session-store';
@@ -19,7 +20,9 @@ const session = requestTokenSource({ store: sessionStore, reissuer: serverReissu
 export const server = createApiInstance({ baseURL: config().BACKEND_URL });
 
 /** axios with the session's access token: server actions and route handlers. */
-export const serverAuth = createServerAuth(session, config().BACKEND_URL);
+const dpop = () => serverDpop()?.signer ?? null;
+
+export const serverAuth = createServerAuth(session, config().BACKEND_URL, { dpop });
 
 /** `fetch` with the session's access token, same single flight and retries: Server Components. */
-export const serverFetch = createServerFetch(session, config().BACKEND_URL);
+export const serverFetch = createServerFetch(session, config().BACKEND_URL, { dpop });

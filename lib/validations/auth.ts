@@ -9,7 +9,25 @@ export const tokenPairSchema = z.object({
   refreshToken: z.string().min(1),
   refreshTokenExpiresAt: z.number().int().positive(),
   user: sessionUserSchema,
+  /** DPoP: the key the browser's token is bound to, and the server's own bound token. */
+  accessTokenJkt: z.string().min(1).optional(),
+  serverAccessToken: z.string().min(1).optional(),
+  serverAccessTokenExpiresAt: z.number().int().positive().optional(),
 }) satisfies z.ZodType<TokenPair>;
+
+/** The reference API's token answer with DPoP: the first token's key and a second token. */
+export const referenceTokenResponseSchema = tokenPairSchema
+  .omit({ serverAccessToken: true, serverAccessTokenExpiresAt: true })
+  .extend({
+    second: z
+      .object({
+        accessToken: z.string().min(1),
+        accessTokenExpiresAt: z.number().int().positive(),
+        accessTokenJkt: z.string().min(1).optional(),
+      })
+      .optional(),
+  });
+export type ReferenceTokenResponse = z.infer<typeof referenceTokenResponseSchema>;
 export type { TokenPair };
 
 /**
@@ -26,6 +44,9 @@ export const sessionTokenSchema = z.looseObject({
   accessTokenExpiresAt: z.number().int().positive(),
   refreshToken: z.string().min(1),
   refreshTokenExpiresAt: z.number().int().positive(),
+  accessTokenJkt: z.string().min(1).optional(),
+  serverAccessToken: z.string().min(1).optional(),
+  serverAccessTokenExpiresAt: z.number().int().positive().optional(),
 });
 
 /** Fields next-auth's signIn() adds to every credentials POST. */

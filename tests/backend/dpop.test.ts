@@ -345,7 +345,9 @@ describe('CORS lets the browser send a proof and read the nonce', () => {
     const actual = await fetch(`${server.url}/healthz`, {
       headers: { origin: 'http://localhost:3000' },
     });
-    expect(actual.headers.get('access-control-expose-headers')).toBe('DPoP-Nonce, WWW-Authenticate');
+    expect(actual.headers.get('access-control-expose-headers')).toBe(
+      'DPoP-Nonce, WWW-Authenticate',
+    );
   });
 });
 

@@ -11,6 +11,7 @@ import { actorTokenSource, type AuthMachineActor } from '../http/actor-token-sou
 import { attachAuthInterceptors } from '../http/interceptors';
 import { createAuthMachine } from '../../../machines/auth.machine';
 import type { BaseUser } from '../types';
+import { createBrowserDpop, tieKeyToSession, type BrowserDpop } from './dpop';
 import { requestReissue, type ReissueClientOptions } from './reissue-client';
 import type { UserSchema } from './schemas';
 import { connectTabs } from './tab-sync';
@@ -35,6 +36,11 @@ export interface BrowserAuthOptions<U extends BaseUser> {
    * an expired one. Raise it for an API served over HTTP/2.
    */
   maxInFlight?: number;
+  /**
+   * DPoP (RFC 9449) for this tab: the signer over the profile's key, on once `configure` is given
+   * the API's reissue endpoint. Default: one made here (`createBrowserDpop`), off until configured.
+   */
+  dpop?: BrowserDpop;
 }
 
 /** Browsers open at most 6 HTTP/1.1 connections per host and queue further requests unseen. */
@@ -44,10 +50,11 @@ export type BrowserAuthActor<U extends BaseUser> = Actor<ReturnType<typeof creat
 
 /** The machine provided for the browser, and one actor per tab created on first use. */
 export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U>) {
+  const dpop = options.dpop ?? createBrowserDpop();
   const machine = createAuthMachine<U>().provide({
     actors: {
       reissue: fromPromise(({ input, signal }) =>
-        requestReissue(input, signal, { ...options.reissue, user: options.user }),
+        requestReissue(input, signal, { ...options.reissue, user: options.user, dpop }),
       ),
     },
     actions: {
@@ -74,12 +81,13 @@ export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U
       // For the tab's lifetime: hear the other tabs, and re-check the token on wake-ups.
       if (options.tabs !== false) connectTabs(created, options.user);
       watchWakeUps(() => created.send({ type: 'WAKE' }));
+      tieKeyToSession(created, dpop);
       actor = created;
     }
     return actor;
   }
 
-  return { machine, actor: getActor };
+  return { machine, actor: getActor, dpop };
 }
 
 /**
@@ -88,12 +96,16 @@ export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U
  */
 export function createBrowserInstances<U extends BaseUser>(
   getActor: () => AuthMachineActor<U>,
-  { maxInFlight = BROWSER_MAX_IN_FLIGHT }: Pick<BrowserAuthOptions<U>, 'maxInFlight'> = {},
+  {
+    maxInFlight = BROWSER_MAX_IN_FLIGHT,
+    dpop,
+  }: Pick<BrowserAuthOptions<U>, 'maxInFlight' | 'dpop'> = {},
 ) {
   const client = createApiInstance();
   const clientAuth = createApiInstance();
   const { traffic } = attachAuthInterceptors(clientAuth, actorTokenSource(getActor), {
     maxInFlight,
+    dpop: dpop && (() => dpop.signer()),
   });
   return {
     client,
@@ -111,5 +123,5 @@ export function createBrowserInstances<U extends BaseUser>(
 /** Both in one call: what an adopting app's `lib/auth/browser.ts` needs. */
 export function createBrowserAuth<U extends BaseUser>(options: BrowserAuthOptions<U>) {
   const tab = createTabActor(options);
-  return { ...tab, ...createBrowserInstances(tab.actor, options) };
+  return { ...tab, ...createBrowserInstances(tab.actor, { ...options, dpop: tab.dpop }) };
 }

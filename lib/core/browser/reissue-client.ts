@@ -7,6 +7,7 @@
 import { ReissueUnavailableError, reissueError, SessionExpiredError } from '../errors';
 import type { ReissueInput } from '../../../machines/auth.machine';
 import type { BaseUser, ClientSession, ReissueResult } from '../types';
+import type { BrowserDpop } from './dpop';
 import {
   clientSessionSchema,
   reissueResponseSchema,
@@ -38,6 +39,29 @@ export interface ReissueClientOptions<U extends BaseUser> {
   /** Cross-tab lock; defaults to `navigator.locks` when present. `null` turns it off. */
   locks?: Pick<LockManager, 'request'> | null;
   lockTimeoutMs?: number;
+  /**
+   * DPoP: the reissue carries a proof of this tab's key for the API's reissue endpoint (header
+   * `DPoP`), which the Next server forwards, so the new access token is bound to this key.
+   */
+  dpop?: Pick<BrowserDpop, 'signer' | 'reissueUrl'>;
+}
+
+export const DPOP_HEADER = 'dpop';
+
+/** The proof for the API's reissue endpoint, or no header while DPoP is off or the key fails. */
+async function reissueProof(
+  dpop: ReissueClientOptions<BaseUser>['dpop'],
+): Promise<Record<string, string>> {
+  const signer = dpop?.signer();
+  const url = dpop?.reissueUrl();
+  if (!signer || !url) return {};
+  try {
+    return { [DPOP_HEADER]: await signer.proof('POST', url) };
+  } catch (error) {
+    // No key (storage blocked): the server binds the token to the session's key, or its own.
+    console.warn('[auth] no DPoP proof for the reissue', error);
+    return {};
+  }
 }
 
 /** Rejects with `SessionExpiredError` or `ReissueUnavailableError`: the machine reads `code`. */
@@ -78,7 +102,11 @@ async function postReissue<U extends BaseUser>(
     response = await fetch(`${options.baseUrl ?? ''}${options.reissuePath ?? REISSUE_PATH}`, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { [REISSUE_HEADER]: '1', Accept: 'application/json' },
+      headers: {
+        [REISSUE_HEADER]: '1',
+        Accept: 'application/json',
+        ...(await reissueProof(options.dpop)),
+      },
       signal,
     });
   } catch (error) {

@@ -10,6 +10,7 @@
  * of axios calls cost the API the same one reissue.
  */
 import { RequestRefusedError } from '../errors';
+import { isBoundElsewhere, isNonceChallenge, presentToken, type DpopSigner } from './dpop';
 import { API_TIMEOUT_MS } from './instance';
 import { MAX_AUTH_RETRIES, MAX_EXPIRED_RETRIES, type TokenSource } from './interceptors';
 
@@ -20,6 +21,8 @@ export interface AuthFetchOptions {
   timeoutMs?: number;
   /** The `fetch` to call (the platform's by default; Next's patched one on the Next server). */
   fetch?: typeof fetch;
+  /** DPoP, as the axios interceptors do it (`AuthInterceptorOptions.dpop`). */
+  dpop?: () => DpopSigner | null;
 }
 
 /** A `fetch` that carries the access token; answers like `fetch`, except for auth failures. */
@@ -47,15 +50,33 @@ export function createAuthFetch(source: TokenSource, options: AuthFetchOptions =
     let token = peeked ?? (await source.acquire());
     let retries = 0;
     let expiredRetries = 0;
+    const signer = options.dpop?.() ?? null;
+    let nonceRetried = false;
+    if (signer && (await isBoundElsewhere(signer, token))) {
+      token = await source.renew(token);
+      awaited = true;
+    }
     for (;;) {
       const goodUntil = source.goodUntil?.(token);
       const attempt = original.clone();
-      attempt.headers.set('Authorization', `Bearer ${token}`);
+      if (signer) {
+        const headers = await presentToken(signer, attempt.method, attempt.url, token);
+        attempt.headers.set('Authorization', headers.authorization);
+        if (headers.dpop) attempt.headers.set('DPoP', headers.dpop);
+      } else {
+        attempt.headers.set('Authorization', `Bearer ${token}`);
+      }
       const signal = AbortSignal.any([original.signal, AbortSignal.timeout(timeoutMs)]);
       const response = await send(attempt, { signal });
+      signer?.noteNonce(attempt.url, response.headers.get('dpop-nonce'));
       if (response.status !== 401) return response;
       // The body is not read: free the connection (not awaited: some streams settle late).
       void response.body?.cancel().catch(() => {});
+      // The API wants a nonce in the proof: the same token once more, not a rejected token.
+      if (!nonceRetried && isNonceChallenge(401, response.headers.get('www-authenticate'))) {
+        nonceRetried = true;
+        continue;
+      }
       const outlived = goodUntil !== undefined && Date.now() >= goodUntil;
       if (outlived ? expiredRetries >= MAX_EXPIRED_RETRIES : retries >= MAX_AUTH_RETRIES) {
         throw new RequestRefusedError(

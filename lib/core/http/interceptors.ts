@@ -11,6 +11,7 @@ import {
 } from 'axios';
 import { RequestRefusedError } from '../errors';
 import { createTrafficStore, type AuthTrafficStore } from './auth-traffic';
+import { isBoundElsewhere, isNonceChallenge, presentToken, type DpopSigner } from './dpop';
 import { createInFlightLimit, InFlightWaitError } from './in-flight-limit';
 import { API_TIMEOUT_MS } from './instance';
 
@@ -36,6 +37,10 @@ declare module 'axios' {
     authRetries?: number;
     /** 401s for a token that ran out on its way so far; bounded by `MAX_EXPIRED_RETRIES`. */
     expiredRetries?: number;
+    /** DPoP: the request already renewed a token bound to another key (once per request). */
+    dpopRebound?: boolean;
+    /** DPoP: the request was already sent again with the nonce the API asked for (once). */
+    dpopNonceRetried?: boolean;
   }
 }
 
@@ -93,6 +98,12 @@ export interface AuthInterceptorOptions {
    * they leave, so none leaves with a token that expired while it was queued. Unset: no limit.
    */
   maxInFlight?: number;
+  /**
+   * DPoP (RFC 9449): asked per request; a signer makes every request carry `DPoP <token>` and a
+   * fresh proof, renews first a token bound to another key, and answers a `use_dpop_nonce` 401
+   * by sending the request once more with the nonce (not a rejected token: no reissue).
+   */
+  dpop?: () => DpopSigner | null;
 }
 
 /**
@@ -106,7 +117,7 @@ export interface AuthInterceptorOptions {
 export function attachAuthInterceptors(
   instance: AxiosInstance,
   source: TokenSource,
-  { maxInFlight }: AuthInterceptorOptions = {},
+  { maxInFlight, dpop }: AuthInterceptorOptions = {},
 ): AuthInterceptors {
   const traffic = createTrafficStore();
   const limit = maxInFlight === undefined ? undefined : createInFlightLimit(maxInFlight);
@@ -127,8 +138,29 @@ export function attachAuthInterceptors(
     return config;
   };
 
+  /** With DPoP: a token bound to another key is renewed first (once), then the proof is signed. */
+  const present = async (
+    config: InternalAxiosRequestConfig,
+    signer: DpopSigner,
+    token: string,
+    awaited: boolean,
+  ) => {
+    if (!config.dpopRebound && (await isBoundElsewhere(signer, token))) {
+      config.dpopRebound = true;
+      token = await traffic.countingFailures(traffic.whileWaiting(source.renew(token)));
+      awaited = true;
+    }
+    carry(config, token, awaited);
+    const method = (config.method ?? 'get').toUpperCase();
+    const headers = await presentToken(signer, method, instance.getUri(config), token);
+    config.headers.set('Authorization', headers.authorization);
+    if (headers.dpop) config.headers.set('DPoP', headers.dpop);
+    return config;
+  };
+
   /** The token the request leaves with, taken at the moment it leaves. */
   const withToken = (config: InternalAxiosRequestConfig) => {
+    const signer = dpop?.() ?? null;
     // A source that can say which token is good now is asked again on a retry too: while the
     // retry waited, its renewed token may have come near its expiry.
     const ready = source.peek
@@ -136,10 +168,24 @@ export function attachAuthInterceptors(
       : config.isAuthRetry
         ? (config.bearerToken ?? null)
         : null;
-    if (ready) return carry(config, ready);
+    if (ready) return signer ? present(config, signer, ready, false) : carry(config, ready);
     const renewing = source.isRenewing();
     const pending = renewing ? traffic.whileWaiting(source.acquire()) : source.acquire();
-    return traffic.countingFailures(pending).then((token) => carry(config, token, renewing));
+    return traffic
+      .countingFailures(pending)
+      .then((token) =>
+        signer ? present(config, signer, token, renewing) : carry(config, token, renewing),
+      );
+  };
+
+  /** DPoP: keeps the API's nonce; true when the answer asks for this request again with it. */
+  const wantsNonce = (error: AxiosError) => {
+    const signer = dpop?.();
+    const config = error.config;
+    if (!signer || !config || !error.response) return false;
+    signer.noteNonce(instance.getUri(config), error.response.headers['dpop-nonce'] as string);
+    const challenge = error.response.headers['www-authenticate'] as string | undefined;
+    return !config.dpopNonceRetried && isNonceChallenge(error.response.status, challenge);
   };
 
   /** With a slot held: a failure to find a token gives the slot back. */
@@ -177,10 +223,14 @@ export function attachAuthInterceptors(
   const responseId = instance.interceptors.response.use(
     (response) => {
       release(response.config);
+      dpop?.()?.noteNonce(instance.getUri(response.config), response.headers['dpop-nonce']);
       return response;
     },
     (error: unknown) => {
       if (isAxiosError(error)) release(error.config);
+      if (isAxiosError(error) && wantsNonce(error)) {
+        return instance.request({ ...error.config, dpopNonceRetried: true });
+      }
       // Errors thrown by the request interceptor (typed auth errors) pass through here unchanged.
       if (!isAxiosError(error) || error.response?.status !== 401) throw error;
       const config: InternalAxiosRequestConfig | undefined = error.config;

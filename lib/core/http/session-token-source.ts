@@ -15,6 +15,26 @@ export interface ServerSession {
   accessToken: string;
   accessTokenExpiresAt: number;
   refreshToken: string;
+  /** DPoP: the key the browser's token is bound to; a server-side reissue binds to it again. */
+  accessTokenJkt?: string;
+  /** DPoP: the Next server's own token, bound to its key; the server sends this one. */
+  serverAccessToken?: string;
+  serverAccessTokenExpiresAt?: number;
+}
+
+/** The token the Next server sends: its own under DPoP, the session's one otherwise. */
+export function serverTokenOf(session: ServerSession): { token: string; expiresAt: number } {
+  return session.serverAccessToken
+    ? {
+        token: session.serverAccessToken,
+        expiresAt: session.serverAccessTokenExpiresAt ?? session.accessTokenExpiresAt,
+      }
+    : { token: session.accessToken, expiresAt: session.accessTokenExpiresAt };
+}
+
+/** What a reissue started on the server binds the browser's new token to (DPoP). */
+export function sessionBinding(session: ServerSession) {
+  return session.accessTokenJkt ? { jkt: session.accessTokenJkt } : undefined;
 }
 
 export interface SessionTokenSourceOptions<S extends ServerSession, U extends BaseUser> {
@@ -42,19 +62,23 @@ export function sessionTokenSource<S extends ServerSession, U extends BaseUser>(
   return {
     // Server requests never wait on a reissue in another request: the reissuer shares it.
     isRenewing: () => false,
-    acquire: async () => (await current()).accessToken,
+    acquire: async () => serverTokenOf(await current()).token,
     async renew(rejected, { afterRenewal = false } = {}) {
       const session = await current();
+      const { token, expiresAt } = serverTokenOf(session);
       // Another request already reissued: retry with the newer token.
-      if (session.accessToken !== rejected) return session.accessToken;
+      if (token !== rejected) return token;
       // This request was just given this token by a reissue, and the route rejects it too: the
       // route refuses the request; another reissue would only rotate the refresh token again.
       if (afterRenewal) throw new RequestRefusedError();
-      options.reissuer.noteRejectedAccessToken(rejected, session.accessTokenExpiresAt);
-      const outcome = await options.reissuer.reissue(session.refreshToken);
+      // The proxy reads this for the browser's token: both come from one rotation.
+      options.reissuer.noteRejectedAccessToken(session.accessToken, session.accessTokenExpiresAt);
+      options.reissuer.noteRejectedAccessToken(rejected, expiresAt);
+      const outcome = await options.reissuer.reissue(session.refreshToken, sessionBinding(session));
       if (!outcome.ok) throw reissueError(outcome.code);
-      await options.save(options.withTokens(session, outcome.tokens));
-      return outcome.tokens.accessToken;
+      const renewed = options.withTokens(session, outcome.tokens);
+      await options.save(renewed);
+      return serverTokenOf(renewed).token;
     },
   };
 }

@@ -35,6 +35,7 @@ export {
   createServerFetch,
   requestTokenSource,
   type RequestTokenSourceOptions,
+  type ServerClientOptions,
 } from './server-clients';
 export {
   createNextAuthReissue,

@@ -10,7 +10,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import type { TokenPair } from '../server/auth-backend';
 import type { ServerReissuer } from '../server/reissuer';
 import { forwardedRequestTarget, responseTarget, type SessionStore } from '../server/session-store';
-import type { ServerSession } from '../http/session-token-source';
+import { sessionBinding, type ServerSession } from '../http/session-token-source';
 import type { BaseUser } from '../types';
 import { unavailablePage } from './unavailable-page';
 
@@ -70,12 +70,15 @@ export async function proxySessionStep<S extends ServerSession, U extends BaseUs
     return response;
   }
 
-  const due =
-    session.accessTokenExpiresAt - now() <= marginMs ||
-    reissuer.wasAccessTokenRejected(session.accessToken);
+  // With DPoP the session holds two access tokens from one rotation; the sooner to expire counts.
+  const expiresAt = Math.min(
+    session.accessTokenExpiresAt,
+    session.serverAccessTokenExpiresAt ?? Number.POSITIVE_INFINITY,
+  );
+  const due = expiresAt - now() <= marginMs || reissuer.wasAccessTokenRejected(session.accessToken);
   if (!due) return NextResponse.next();
 
-  const result = await reissuer.reissue(session.refreshToken);
+  const result = await reissuer.reissue(session.refreshToken, sessionBinding(session));
   if (result.ok) {
     const write = await store.write(req.cookies, options.withTokens(session, result.tokens));
     // The request first: the forwarded headers are taken when the response is made.

@@ -11,7 +11,7 @@ import type { TokenPair } from '../server/auth-backend';
 import type { ServerReissuer } from '../server/reissuer';
 import { responseTarget, type SessionStore } from '../server/session-store';
 import type { TicketSession } from '../server/tickets';
-import type { ServerSession } from '../http/session-token-source';
+import { sessionBinding, type ServerSession } from '../http/session-token-source';
 import type { BaseUser } from '../types';
 import { isSameOriginAuthRequest } from './same-origin';
 
@@ -37,7 +37,11 @@ export async function reissueResponse<S extends ServerSession & TicketSession, U
   if (!session?.sub || !session.sid) {
     return NextResponse.json({ error: 'SESSION_EXPIRED' }, { status: 401, headers: noStore });
   }
-  const result = await reissuer.reissue(session.refreshToken);
+  // DPoP: the browser's proof for the API's reissue endpoint, forwarded so the new access token
+  // is bound to the browser's key (RFC 9449 §5); without one, the key the session last used.
+  const proof = req.headers.get('dpop');
+  const binding = proof ? { ...sessionBinding(session), proof } : sessionBinding(session);
+  const result = await reissuer.reissue(session.refreshToken, binding);
   if (!result.ok) {
     const status = result.code === 'SESSION_EXPIRED' ? 401 : 503;
     return NextResponse.json({ error: result.code }, { status, headers: noStore });

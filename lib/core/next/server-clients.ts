@@ -10,6 +10,7 @@
 import { cookies } from 'next/headers';
 import { cache } from 'react';
 import { createAuthFetch, type AuthFetch } from '../http/auth-fetch';
+import type { DpopSigner } from '../http/dpop';
 import { createApiInstance } from '../http/instance';
 import { attachAuthInterceptors, type TokenSource } from '../http/interceptors';
 import {
@@ -59,14 +60,27 @@ export function requestTokenSource<S extends ServerSession, U extends BaseUser>(
   });
 }
 
+export interface ServerClientOptions {
+  /** DPoP with the server's key (asked per request; null while DPoP is off). */
+  dpop?: () => DpopSigner | null;
+}
+
 /** axios with the session's access token: `serverAuth.get('/users/me')`. */
-export function createServerAuth(source: TokenSource, baseURL: string) {
+export function createServerAuth(
+  source: TokenSource,
+  baseURL: string,
+  { dpop }: ServerClientOptions = {},
+) {
   const instance = createApiInstance({ baseURL });
-  attachAuthInterceptors(instance, source);
+  attachAuthInterceptors(instance, source, { dpop });
   return instance;
 }
 
 /** `fetch` with the session's access token: `serverFetch('/posts')`. */
-export function createServerFetch(source: TokenSource, baseUrl: string): AuthFetch {
-  return createAuthFetch(source, { baseUrl });
+export function createServerFetch(
+  source: TokenSource,
+  baseUrl: string,
+  { dpop }: ServerClientOptions = {},
+): AuthFetch {
+  return createAuthFetch(source, { baseUrl, dpop });
 }

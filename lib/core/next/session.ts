@@ -32,6 +32,12 @@ export function sessionFromTokens<U extends BaseUser>(
     accessTokenExpiresAt: tokens.accessTokenExpiresAt,
     refreshToken: tokens.refreshToken,
     refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+    // DPoP: present together or not at all (a reissue without DPoP drops them).
+    ...(tokens.accessTokenJkt && { accessTokenJkt: tokens.accessTokenJkt }),
+    ...(tokens.serverAccessToken && {
+      serverAccessToken: tokens.serverAccessToken,
+      serverAccessTokenExpiresAt: tokens.serverAccessTokenExpiresAt,
+    }),
   };
 }
 
@@ -40,5 +46,11 @@ export function withTokens<U extends BaseUser, S extends SessionClaims<U>>(
   session: S,
   tokens: TokenPair<U>,
 ): S {
-  return { ...session, ...sessionFromTokens(tokens, session.sid) };
+  const {
+    accessTokenJkt: _jkt,
+    serverAccessToken: _server,
+    serverAccessTokenExpiresAt: _serverExpiry,
+    ...rest
+  } = session;
+  return { ...rest, ...sessionFromTokens(tokens, session.sid) } as S;
 }

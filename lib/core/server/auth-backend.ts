@@ -11,11 +11,30 @@ import type { BaseUser } from '../types';
 
 /** What the app keeps after login, sign-up and reissue. Times are epoch milliseconds. */
 export interface TokenPair<U extends BaseUser = BaseUser> {
+  /** The browser's access token (`/api/auth/session` shows it). */
   accessToken: string;
   accessTokenExpiresAt: number;
   refreshToken: string;
   refreshTokenExpiresAt: number;
   user: U;
+  /**
+   * DPoP: the thumbprint of the key `accessToken` is bound to: the browser's, or the Next
+   * server's until the browser has presented a key of its own (after a sign-in).
+   */
+  accessTokenJkt?: string;
+  /** DPoP: the Next server's own access token, bound to its key, from the same rotation. */
+  serverAccessToken?: string;
+  serverAccessTokenExpiresAt?: number;
+}
+
+/**
+ * DPoP: which key the browser's access token of a reissue is to be bound to. The browser's proof
+ * for the API's token endpoint, forwarded (§5), or, when the reissue starts on the server (the
+ * proxy, `serverAuth`), the thumbprint the session last bound the browser's token to.
+ */
+export interface ReissueBinding {
+  proof?: string;
+  jkt?: string;
 }
 
 /** Why an unavailable answer was unusable; `malformed` means the API's shape was not understood. */
@@ -53,8 +72,11 @@ export interface AuthBackend<U extends BaseUser = BaseUser, SignUpInput = never>
   ): Promise<BackendResult<TokenPair<U>>>;
   /** Absent when the API has no sign-up; the sign-up page then says so. */
   signUp?(input: SignUpInput, context?: RequestContext): Promise<BackendResult<TokenPair<U>>>;
-  /** Trades the refresh token for a new pair. Called once per rotation by the coordinator. */
-  reissue(refreshToken: string): Promise<ReissueOutcome<U>>;
+  /**
+   * Trades the refresh token for a new pair. Called once per rotation by the coordinator; with
+   * DPoP, one rotation answers both the browser's and the server's access token.
+   */
+  reissue(refreshToken: string, binding?: ReissueBinding): Promise<ReissueOutcome<U>>;
   /** Ends the refresh token's family on the API; best effort, never throws. */
   logout(refreshToken: string): Promise<void>;
   /** The signed-in user, for APIs whose token answers carry none. */

@@ -12,6 +12,7 @@ export type {
   BackendEndpoint,
   BackendFailure,
   BackendResult,
+  ReissueBinding,
   ReissueOutcome,
   RequestContext,
   TokenPair,
@@ -52,6 +53,21 @@ export { createRedisUsedTicketStore } from './redis/used-tickets';
 export { createRedisRotationLog } from './redis/rotations';
 export { createTickets, TICKET_TTL_SECONDS, type TicketCheck, type TicketSession } from './tickets';
 export {
+  checkDpopServerKey,
+  importDpopServerKey,
+  InvalidDpopKeyError,
+  type DpopServerKey,
+} from './dpop-key';
+export {
+  createDpopSigner,
+  isNonceChallenge,
+  targetUri,
+  type DpopKeyPair,
+  type DpopSigner,
+} from '../http/dpop';
+export {
+  serverTokenOf,
+  sessionBinding,
   sessionTokenSource,
   type ServerSession,
   type SessionTokenSourceOptions,

@@ -10,7 +10,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { BaseUser } from '../types';
-import type { AuthBackend, ReissueOutcome } from './auth-backend';
+import type { AuthBackend, ReissueBinding, ReissueOutcome } from './auth-backend';
 import type { ReissueCall, ReissueCoordinator } from './coordinator/types';
 import { memoryRotationLog, type RotationLog } from './rotations';
 import { tokenHash } from './token-hash';
@@ -27,8 +27,11 @@ export interface ServerReissuerOptions<U extends BaseUser> {
 }
 
 export interface ServerReissuer<U extends BaseUser = BaseUser> {
-  /** One rotation per refresh token, shared by every caller the coordinator reaches. */
-  reissue(refreshToken: string): Promise<ReissueOutcome<U>>;
+  /**
+   * One rotation per refresh token, shared by every caller the coordinator reaches; `binding`
+   * (DPoP) says which key the browser's new access token is for.
+   */
+  reissue(refreshToken: string, binding?: ReissueBinding): Promise<ReissueOutcome<U>>;
   /** The API rejected this access token before `expiresAt`; remembered until then. */
   noteRejectedAccessToken(accessToken: string, expiresAt: number): void;
   wasAccessTokenRejected(accessToken: string): boolean;
@@ -46,11 +49,11 @@ export function createServerReissuer<U extends BaseUser>({
   now = Date.now,
 }: ServerReissuerOptions<U>): ServerReissuer<U> {
   const rejected = new LRUCache<string, true>({ max: 1_000, ttl: 15 * 60_000 });
-  const shared = coordinator((refreshToken) => backend.reissue(refreshToken));
+  const shared = coordinator((refreshToken, binding) => backend.reissue(refreshToken, binding));
 
   return {
-    async reissue(refreshToken) {
-      const outcome = await shared.reissue(refreshToken);
+    async reissue(refreshToken, binding) {
+      const outcome = await shared.reissue(refreshToken, binding);
       // Also when another process did the call: this process has seen the token rotated.
       if (outcome.ok) rotations.noteRotated(refreshToken);
       return outcome;

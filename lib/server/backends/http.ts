@@ -13,7 +13,8 @@ import type {
 } from '@/lib/server/auth-backend';
 
 export type HttpAnswer =
-  { ok: true; status: number; json: unknown } | { ok: false; failure: BackendFailure };
+  | { ok: true; status: number; json: unknown; headers: Headers }
+  | { ok: false; failure: BackendFailure };
 
 export interface CallOptions {
   method?: 'GET' | 'POST';
@@ -63,7 +64,7 @@ export async function call(
     return { ok: false, failure: unavailable(timedOut ? 'timeout' : 'network', describe(error)) };
   }
   const json: unknown = await response.json().catch(() => undefined);
-  return { ok: true, status: response.status, json };
+  return { ok: true, status: response.status, json, headers: response.headers };
 }
 
 /** The `error` (or `code`, or `message`) string of an error body, whatever the API calls it. */

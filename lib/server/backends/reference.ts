@@ -11,34 +11,67 @@ import type {
   TokenPair,
 } from '@/lib/server/auth-backend';
 import { sessionUserSchema } from '@/lib/validations/session';
-import { tokenPairSchema } from '@/lib/validations/auth';
+import { referenceTokenResponseSchema, tokenPairSchema } from '@/lib/validations/auth';
 import type { SessionUser } from '@/lib/next-auth';
+import type { ReissueBinding } from 'token-reissue/server';
+import type { ServerDpop } from '../dpop';
 import { call, parseBody, reasonOf, statusFailure, type CallOptions } from './http';
+import { dpopTokenCall, isDpopRefusal, toTokenPair } from './reference-dpop';
+import {
+  REFERENCE_LOGIN_PATH,
+  REFERENCE_REISSUE_PATH,
+  REFERENCE_SIGNUP_PATH,
+} from './reference-paths';
 import { toReissueOutcome } from './reissue-outcome';
 
 const NAME = 'reference';
 const DEAD_REFRESH_STATUSES = [400, 401, 403] as const;
 
-export function createReferenceBackend(endpoint: BackendEndpoint): AuthBackend {
+export interface ReferenceBackendOptions {
+  /** DPoP with the Next server's key (asked per call); null or absent: bearer tokens. */
+  dpop?: () => ServerDpop | null;
+}
+
+export function createReferenceBackend(
+  endpoint: BackendEndpoint,
+  options: ReferenceBackendOptions = {},
+): AuthBackend {
   async function postForTokens(
     path: string,
-    options: CallOptions,
+    request: CallOptions & { body: Record<string, unknown> },
+    binding?: ReissueBinding,
   ): Promise<BackendResult<TokenPair>> {
-    const answer = await call(endpoint, path, options);
+    const dpop = options.dpop?.();
+    const { answer, first } = dpop
+      ? await dpopTokenCall(endpoint, path, request, dpop, binding)
+      : { answer: await call(endpoint, path, request), first: 'browser' as const };
     if (!answer.ok) return answer;
     if (answer.status < 200 || answer.status >= 300) {
-      return { ok: false, failure: statusFailure(NAME, path, answer.status, answer.json) };
+      const failure = statusFailure(NAME, path, answer.status, answer.json);
+      // A proof the API refused says nothing about the refresh token: never "session ended".
+      if (isDpopRefusal(answer)) {
+        const reason = `${path}: the API refused the DPoP proof (${failure.kind === 'rejected' ? failure.error : 'unknown'})`;
+        return { ok: false, failure: { kind: 'unavailable', cause: 'status', reason } };
+      }
+      return { ok: false, failure };
     }
-    return parseBody(NAME, path, tokenPairSchema, answer.json);
+    if (!dpop) return parseBody(NAME, path, tokenPairSchema, answer.json);
+    const parsed = parseBody(NAME, path, referenceTokenResponseSchema, answer.json);
+    return parsed.ok ? { ok: true, value: toTokenPair(parsed.value, first) } : parsed;
   }
 
   return {
     name: NAME,
     login: (email, password, context) =>
-      postForTokens('/auth/login', { body: { email, password }, context }),
-    signUp: (input, context) => postForTokens('/auth/signup', { body: input, context }),
-    async reissue(refreshToken) {
-      const result = await postForTokens('/auth/reissue', { body: { refreshToken } });
+      postForTokens(REFERENCE_LOGIN_PATH, { body: { email, password }, context }),
+    signUp: (input, context) =>
+      postForTokens(REFERENCE_SIGNUP_PATH, { body: { ...input }, context }),
+    async reissue(refreshToken, binding) {
+      const result = await postForTokens(
+        REFERENCE_REISSUE_PATH,
+        { body: { refreshToken } },
+        binding,
+      );
       return toReissueOutcome(result, DEAD_REFRESH_STATUSES);
     },
     async logout(refreshToken) {

@@ -24,11 +24,11 @@ export function createInProcessCoordinator<U extends BaseUser>({
 }: InProcessOptions<U>): ReissueCoordinator<U> {
   const outcomes = new LRUCache<string, Promise<ReissueOutcome<U>>>({ max, ttl: outcomeTtlMs });
   return {
-    reissue(refreshToken) {
+    reissue(refreshToken, binding) {
       const key = tokenHash(refreshToken);
       let pending = outcomes.get(key);
       if (!pending) {
-        pending = reissue(refreshToken).catch((error: unknown) =>
+        pending = reissue(refreshToken, binding).catch((error: unknown) =>
           unavailable(error instanceof Error ? error.message : String(error)),
         );
         outcomes.set(key, pending);

@@ -11,10 +11,12 @@ export function withQuickRetry<U extends BaseUser>(
   reissue: ReissueCall<U>,
   delayMs: number,
 ): ReissueCall<U> {
-  return async (refreshToken) => {
-    const first = await reissue(refreshToken);
+  // A forwarded DPoP proof may already have been seen by the API on the first try; the adapter
+  // then binds by the proof's thumbprint with a proof of its own (see ReissueBinding).
+  return async (refreshToken, binding) => {
+    const first = await reissue(refreshToken, binding);
     if (first.ok || first.code !== 'REISSUE_UNAVAILABLE' || delayMs < 0) return first;
     await new Promise((resolve) => setTimeout(resolve, delayMs));
-    return reissue(refreshToken);
+    return reissue(refreshToken, binding);
   };
 }

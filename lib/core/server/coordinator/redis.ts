@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BaseUser } from '../../types';
-import type { ReissueOutcome } from '../auth-backend';
+import type { ReissueBinding, ReissueOutcome } from '../auth-backend';
 import { RedisUnreachableError } from '../redis/commands';
 import { DEFAULT_KEY_PREFIX, reissueKeys, type ReissueKeys } from '../redis/keys';
 import type { RedisLink } from '../redis/link';
@@ -120,16 +120,21 @@ export function createRedisCoordinator<U extends BaseUser>(
     })();
   }
 
-  async function callApi(refreshToken: string, call: ReissueCall<U>) {
+  async function callApi(refreshToken: string, call: ReissueCall<U>, binding?: ReissueBinding) {
     try {
-      return await call(refreshToken);
+      return await call(refreshToken, binding);
     } catch (error) {
       return unavailable(error instanceof Error ? error.message : String(error));
     }
   }
 
   /** Holds the lock: makes sure it would survive a failover, then calls the API once. */
-  async function hold(refreshToken: string, keys: ReissueKeys, owner: string) {
+  async function hold(
+    refreshToken: string,
+    keys: ReissueKeys,
+    owner: string,
+    binding: ReissueBinding | undefined,
+  ) {
     const until = Date.now() + lockTtlMs;
     try {
       // Only a lock a replica has survives a failover; otherwise another process could call too.
@@ -143,11 +148,11 @@ export function createRedisCoordinator<U extends BaseUser>(
     } catch (error) {
       // Waiting: retry from the top once Redis is back (our lock, if it survived, is renewed).
       if (!(error instanceof RedisUnreachableError) || !fallback) throw error;
-      const result = await callApi(refreshToken, fallback);
+      const result = await callApi(refreshToken, fallback, binding);
       await settle(refreshToken, keys, owner, result, until);
       return result;
     }
-    const result = await callApi(refreshToken, reissue);
+    const result = await callApi(refreshToken, reissue, binding);
     await settle(refreshToken, keys, owner, result, until);
     return result;
   }
@@ -157,6 +162,7 @@ export function createRedisCoordinator<U extends BaseUser>(
     keys: ReissueKeys,
     owner: string,
     pollUntil: number,
+    binding: ReissueBinding | undefined,
   ) {
     for (;;) {
       const known = await stored(refreshToken, keys);
@@ -164,7 +170,7 @@ export function createRedisCoordinator<U extends BaseUser>(
       const held = await link.run((redis) =>
         redis.eval(ACQUIRE_LOCK, 1, keys.lock, owner, lockTtlMs),
       );
-      if (held === 1) return hold(refreshToken, keys, owner);
+      if (held === 1) return hold(refreshToken, keys, owner, binding);
       if (Date.now() >= pollUntil) {
         return unavailable(`another server's reissue did not finish within ${waitMs} ms`);
       }
@@ -173,16 +179,16 @@ export function createRedisCoordinator<U extends BaseUser>(
   }
 
   return {
-    async reissue(refreshToken) {
+    async reissue(refreshToken, binding) {
       const keys = reissueKeys(prefix, refreshToken);
       const owner = randomUUID();
       const started = Date.now();
       for (;;) {
         try {
-          return await coordinated(refreshToken, keys, owner, started + waitMs);
+          return await coordinated(refreshToken, keys, owner, started + waitMs, binding);
         } catch (error) {
           if (!(error instanceof RedisUnreachableError)) throw error;
-          if (fallback) return callApi(refreshToken, fallback);
+          if (fallback) return callApi(refreshToken, fallback, binding);
           const left = started + outageWaitMs - Date.now();
           if (left <= 0 || !(await link.reachable(left))) {
             return unavailable(`Redis unreachable for ${outageWaitMs} ms`);

@@ -1,4 +1,4 @@
-import type { ReissueOutcome } from '../auth-backend';
+import type { ReissueBinding, ReissueOutcome } from '../auth-backend';
 import type { BaseUser } from '../../types';
 
 /**
@@ -10,6 +10,7 @@ import type { BaseUser } from '../../types';
 /** One call to the API's reissue endpoint, whatever the backend adapter; never throws. */
 export type ReissueCall<U extends BaseUser = BaseUser> = (
   refreshToken: string,
+  binding?: ReissueBinding,
 ) => Promise<ReissueOutcome<U>>;
 
 /**
@@ -17,7 +18,8 @@ export type ReissueCall<U extends BaseUser = BaseUser> = (
  * at most once per rotation. Implementations: in-process (default) and Redis (across processes).
  */
 export interface ReissueCoordinator<U extends BaseUser = BaseUser> {
-  reissue(refreshToken: string): Promise<ReissueOutcome<U>>;
+  /** `binding` of the caller that makes the call is used; the others share its outcome. */
+  reissue(refreshToken: string, binding?: ReissueBinding): Promise<ReissueOutcome<U>>;
 }
 
 export function unavailable(reason: string) {
