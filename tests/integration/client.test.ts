@@ -10,7 +10,11 @@ import { authMachine } from '@/machines/auth.machine';
 
 // The browser actor is created by lib/browser/actor.ts; here the test hands in its own.
 const { getAuthActor } = vi.hoisted(() => ({ getAuthActor: vi.fn<() => AuthMachineActor>() }));
-vi.mock('@/lib/browser/actor', () => ({ getAuthActor }));
+// DPoP stays off here (never configured): these requests carry bearer tokens.
+vi.mock('@/lib/browser/actor', async () => ({
+  getAuthActor,
+  browserDpop: (await import('token-reissue')).createBrowserDpop(),
+}));
 
 const { client, clientAuth, clientAuthTraffic, setApiBaseUrl } = await import('@/lib/browser/http');
 const actorsResolvedByImport = getAuthActor.mock.calls.length;

@@ -73,7 +73,9 @@ export function sessionTokenSource<S extends ServerSession, U extends BaseUser>(
       if (afterRenewal) throw new RequestRefusedError();
       // The proxy reads this for the browser's token: both come from one rotation.
       options.reissuer.noteRejectedAccessToken(session.accessToken, session.accessTokenExpiresAt);
-      options.reissuer.noteRejectedAccessToken(rejected, expiresAt);
+      if (rejected !== session.accessToken) {
+        options.reissuer.noteRejectedAccessToken(rejected, expiresAt);
+      }
       const outcome = await options.reissuer.reissue(session.refreshToken, sessionBinding(session));
       if (!outcome.ok) throw reissueError(outcome.code);
       const renewed = options.withTokens(session, outcome.tokens);
