@@ -47,7 +47,7 @@ export function coordinatorFromConfig(
       // The holder may spend two API timeouts and the retry delay.
       callBudgetMs: 2 * BACKEND_TIMEOUT_MS + REISSUE_QUICK_RETRY_MS + 1_000,
     });
-    shared = (refreshToken) => coordinator.reissue(refreshToken);
+    shared = (refreshToken, binding) => coordinator.reissue(refreshToken, binding);
   }
   return createInProcessCoordinator({ reissue: shared, outcomeTtlMs });
 }

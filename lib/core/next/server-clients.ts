@@ -52,7 +52,7 @@ export function requestTokenSource<S extends ServerSession, U extends BaseUser>(
     },
     // Resolved per call: building a client reads no configuration and builds nothing.
     reissuer: {
-      reissue: (refreshToken) => options.reissuer().reissue(refreshToken),
+      reissue: (refreshToken, binding) => options.reissuer().reissue(refreshToken, binding),
       noteRejectedAccessToken: (token, expiresAt) =>
         options.reissuer().noteRejectedAccessToken(token, expiresAt),
     },
