@@ -4,7 +4,7 @@
  * tsup (esbuild, with rollup-plugin-dts for the declarations) compiles each entry to ESM with
  * `.d.ts`; shared code lands in shared chunks, so `SessionExpiredError` from `.` and from
  * `./server` is one class. Every package is external: the peers come from the adopting app,
- * `lru-cache` is the package's own dependency. Versions are taken from this repository's
+ * `lru-cache` and `dpop` are the package's own dependencies. Versions are taken from this repository's
  * package.json, so the manifest cannot drift from what the app is tested with.
  */
 import { execFileSync } from 'node:child_process';
@@ -31,8 +31,8 @@ const app = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 const PEERS = ['axios', 'xstate', 'zod', 'jose', 'next', 'next-auth', 'react', 'ioredis'];
 /** Only with the Redis coordinator (loaded on first use). */
 const OPTIONAL_PEERS = ['ioredis'];
-/** The package's own. */
-const DEPENDENCIES = ['lru-cache'];
+/** The package's own: `dpop` signs the DPoP proofs (browser and server). */
+const DEPENDENCIES = ['lru-cache', 'dpop'];
 
 const ENTRIES = {
   index: 'lib/core/index.ts',

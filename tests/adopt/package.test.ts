@@ -96,7 +96,7 @@ test('the JavaScript of . and ./server imports neither next nor next-auth; ./nex
 });
 
 test('Node loads . and ./server where ioredis is not installed, and a single flight works there', () => {
-  for (const peer of ['axios', 'xstate', 'zod', 'jose', 'lru-cache']) {
+  for (const peer of ['axios', 'xstate', 'zod', 'jose', 'lru-cache', 'dpop']) {
     symlinkSync(join(ROOT, 'node_modules', peer), join(dir, 'node_modules', peer), 'dir');
   }
   const script = `
