@@ -32,7 +32,8 @@ export interface BenchApi {
   /** Resolves when the proxy next sees POST /auth/reissue arrive. */
   nextReissue(): Promise<void>;
   counts(): Promise<ApiCounts>;
-  login(): Promise<TokenResponse>;
+  /** Logs in; with a DPoP proof for /auth/login the access token is bound to its key. */
+  login(dpopProof?: string): Promise<TokenResponse>;
   /** Makes the API reject this access token from now on, as if it had expired. */
   expire(accessToken: string): Promise<void>;
   /** True if the refresh token still rotates: the session is alive. */
@@ -124,8 +125,12 @@ export async function startApi(accessTokenTtlSeconds: number): Promise<BenchApi>
         unauthorized: sumMetric(text, 'api_requests_total', ['route="/users/me"', 'status="401"']),
       };
     },
-    async login() {
-      const response = await post(`${url}/auth/login`, { email, password: PASSWORD });
+    async login(dpopProof) {
+      const response = await post(
+        `${url}/auth/login`,
+        { email, password: PASSWORD },
+        dpopProof ? { dpop: dpopProof } : {},
+      );
       if (response.status !== 200) throw new Error(`login failed: ${response.status}`);
       return (await response.json()) as TokenResponse;
     },

@@ -4,6 +4,7 @@
  * reissues it saw. The shared reissue call is the same for all, so only the logic differs.
  */
 import axios, { type AxiosInstance } from 'axios';
+import type { KeyPair } from 'dpop';
 import type { TokenResponse } from '@/backend/services';
 import { reissueError } from '@/lib/core/errors';
 
@@ -25,7 +26,14 @@ export interface BenchClient {
   stop(): void;
 }
 
-export type ClientFactory = (baseURL: string, apiUrl: string, login: TokenResponse) => BenchClient;
+export type ClientFactory = ((
+  baseURL: string,
+  apiUrl: string,
+  login: TokenResponse,
+) => BenchClient) & {
+  /** A client that signs DPoP proofs with this key: its login binds the token to it. */
+  dpopKey?: () => Promise<KeyPair>;
+};
 
 export function storeFrom(login: TokenResponse): TokenStore {
   const { accessToken, accessTokenExpiresAt, refreshToken, user } = login;

@@ -3,29 +3,45 @@
  * (lib/http), with the `reissue` actor calling the API directly instead of the Next route,
  * as the integration tests wire it. persistSession and signOut have nothing to do here.
  */
+import { generateKeyPair } from 'dpop';
 import { createActor, fromPromise } from 'xstate';
+import { createDpopSigner } from '@/lib/core/http/dpop';
 import { actorTokenSource } from '@/lib/core/http/actor-token-source';
 import { attachAuthInterceptors } from '@/lib/core/http/interceptors';
 import { authMachine } from '@/machines/auth.machine';
 import type { ReissueResult } from '@/machines/auth.types';
 import { createHttp, reissue, storeFrom, type ClientFactory } from './client';
 
-export const project: ClientFactory = (baseURL, apiUrl, login) => {
-  const store = storeFrom(login);
-  const actor = createActor(
-    authMachine.provide({
-      actors: {
-        reissue: fromPromise(async (): Promise<ReissueResult> => {
-          const { accessToken, accessTokenExpiresAt, user } = await reissue(apiUrl, store);
-          return { accessToken, accessTokenExpiresAt, user, ticket: null };
-        }),
-      },
-      actions: { persistSession: () => {}, signOut: () => {} },
-    }),
-  ).start();
-  const { accessToken, accessTokenExpiresAt, user } = store;
-  actor.send({ type: 'SESSION_UPDATE', session: { accessToken, accessTokenExpiresAt, user } });
-  const http = createHttp(baseURL);
-  attachAuthInterceptors(http, actorTokenSource(actor));
-  return { http, store, stop: () => actor.stop() };
-};
+function projectClient(dpop?: ReturnType<typeof createDpopSigner>): ClientFactory {
+  return (baseURL, apiUrl, login) => {
+    const store = storeFrom(login);
+    const actor = createActor(
+      authMachine.provide({
+        actors: {
+          reissue: fromPromise(async (): Promise<ReissueResult> => {
+            const { accessToken, accessTokenExpiresAt, user } = await reissue(apiUrl, store);
+            return { accessToken, accessTokenExpiresAt, user, ticket: null };
+          }),
+        },
+        actions: { persistSession: () => {}, signOut: () => {} },
+      }),
+    ).start();
+    const { accessToken, accessTokenExpiresAt, user } = store;
+    actor.send({ type: 'SESSION_UPDATE', session: { accessToken, accessTokenExpiresAt, user } });
+    const http = createHttp(baseURL);
+    attachAuthInterceptors(http, actorTokenSource(actor), { dpop: dpop && (() => dpop) });
+    return { http, store, stop: () => actor.stop() };
+  };
+}
+
+export const project: ClientFactory = projectClient();
+
+/**
+ * The same with DPoP: every request signs a fresh proof (ES256, WebCrypto in Node) and the
+ * login binds the token to the key. Used for the valid-token overhead (no reissue happens).
+ */
+const key = generateKeyPair('ES256');
+export const projectDpop: ClientFactory = Object.assign(
+  projectClient(createDpopSigner({ key: () => key })),
+  { dpopKey: () => key },
+);

@@ -11,7 +11,7 @@ import { format } from 'prettier';
 import { startApi, type BenchApi } from './api';
 import { bareAxios, type ClientFactory } from './client';
 import { axiosAuthRefreshDefaults, axiosAuthRefreshNoDedupe, naive, singleFlight } from './clients';
-import { project } from './project-client';
+import { project, projectDpop } from './project-client';
 import { ratioGoal, table, type Runs } from './report';
 import { burst, lateWave, overhead, stale401, steady, type RunResult } from './scenarios';
 
@@ -21,6 +21,7 @@ const OVERHEAD_REQUESTS = 200;
 const PROJECT = 'this project';
 const SINGLE_FLIGHT = 'single-flight promise';
 const BARE = 'bare axios (valid token, no logic)';
+const PROJECT_DPOP = 'this project, DPoP (a proof per request)';
 
 const CLIENTS: [string, ClientFactory][] = [
   [PROJECT, project],
@@ -71,7 +72,11 @@ async function main() {
     if (wanted('stale')) {
       for (const [name, f] of order) record('stale', name, await stale401(burstApi, f));
     }
-    const withBare: [string, ClientFactory][] = [[BARE, bareAxios], ...order];
+    const withBare: [string, ClientFactory][] = [
+      [BARE, bareAxios],
+      [PROJECT_DPOP, projectDpop],
+      ...order,
+    ];
     for (const [name, f] of wanted('overhead') ? rotated(withBare, rep) : []) {
       record('overhead', name, await overhead(longApi, f, OVERHEAD_REQUESTS));
     }
@@ -138,11 +143,17 @@ async function report(seconds: number) {
       (client) =>
         client === BARE
           ? 'baseline'
-          : `p50 ${ratioGoal(
-              p('overhead', client, (r) => r.p50),
-              p('overhead', BARE, (r) => r.p50),
-              1.05,
-            )} bare axios`,
+          : client === PROJECT_DPOP
+            ? `p50 ${ratioGoal(
+                p('overhead', client, (r) => r.p50),
+                p('overhead', PROJECT, (r) => r.p50),
+                3,
+              )} this project's without DPoP (signing and the API's check, in one process)`
+            : `p50 ${ratioGoal(
+                p('overhead', client, (r) => r.p50),
+                p('overhead', BARE, (r) => r.p50),
+                1.05,
+              )} bare axios`,
     ),
   ];
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();

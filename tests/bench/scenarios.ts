@@ -4,6 +4,7 @@
  * metrics, and ends by asking whether the session's refresh token still rotates.
  */
 import type { AxiosRequestConfig } from 'axios';
+import { generateProof } from 'dpop';
 import { DELAY_HEADER, type BenchApi } from './api';
 import type { BenchClient, ClientFactory } from './client';
 import { percentile } from './stats';
@@ -55,7 +56,10 @@ async function measure(
   { viaProxy = false, expired = true },
   act: (client: BenchClient) => Promise<Outcome[]>,
 ): Promise<RunResult> {
-  const login = await api.login();
+  const login = await api.login(
+    factory.dpopKey &&
+      (await generateProof(await factory.dpopKey(), `${api.url}/auth/login`, 'POST')),
+  );
   if (expired) await api.expire(login.accessToken);
   const base = viaProxy ? api.proxyUrl : api.url;
   const client = factory(base, base, login);
