@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { getSession } from '@/lib/server/session';
 import { config } from '@/lib/config';
+import { signInMethod } from '@/lib/server/sign-in-method';
 import { Providers } from './_components/providers';
 import { SessionAlerts } from './_components/session-alerts';
 import { SiteHeader } from './_components/site-header';
@@ -19,7 +20,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
-        <Providers session={session} apiBaseUrl={config().publicBackendUrl}>
+        <Providers
+          session={session}
+          apiBaseUrl={config().publicBackendUrl}
+          signInMethod={signInMethod()}
+        >
           <SiteHeader />
           <SessionAlerts />
           {children}

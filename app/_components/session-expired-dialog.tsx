@@ -13,6 +13,8 @@ import {
 } from 'react';
 import { getAuthActor } from '@/lib/browser/actor';
 import { signInErrorMessage } from '@/app/_components/sign-in-messages';
+import { ProviderSignInAgain } from './provider-sign-in-again';
+import { useSignInMethod } from './sign-in-method';
 
 function signInPageUrl(): string {
   const here = `${window.location.pathname}${window.location.search}`;
@@ -36,6 +38,7 @@ function ExpiredDialog({ email }: { email: string }) {
   const [open, setOpen] = useState(true);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
+  const method = useSignInMethod();
 
   useLayoutEffect(() => {
     const dialog = dialogRef.current;
@@ -114,38 +117,48 @@ function ExpiredDialog({ email }: { email: string }) {
             For your security you were signed out. Sign in again to pick up where you left off: you
             stay on this page and nothing you typed is lost.
           </p>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
+          {method.kind === 'provider' ? (
+            <ProviderSignInAgain
+              providerId={method.id}
+              name={method.name}
+              onNotNow={() => setOpen(false)}
+            />
+          ) : (
+            <>
+              {error && (
+                <p className="error" role="alert">
+                  {error}
+                </p>
+              )}
+              <label htmlFor="expired-email">Email</label>
+              <input
+                ref={emailRef}
+                id="expired-email"
+                name="email"
+                type="email"
+                autoComplete="email"
+                required
+                defaultValue={email}
+              />
+              <label htmlFor="expired-password">Password</label>
+              <input
+                ref={passwordRef}
+                id="expired-password"
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+              />
+              <div className="dialog-actions">
+                <button type="submit" disabled={pending} aria-busy={pending}>
+                  {pending ? 'Signing in…' : 'Sign in'}
+                </button>
+                <button type="button" className="secondary" onClick={() => setOpen(false)}>
+                  Not now
+                </button>
+              </div>
+            </>
           )}
-          <label htmlFor="expired-email">Email</label>
-          <input
-            ref={emailRef}
-            id="expired-email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={email}
-          />
-          <label htmlFor="expired-password">Password</label>
-          <input
-            ref={passwordRef}
-            id="expired-password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-          />
-          <div className="dialog-actions">
-            <button type="submit" disabled={pending} aria-busy={pending}>
-              {pending ? 'Signing in…' : 'Sign in'}
-            </button>
-            <button type="button" className="secondary" onClick={() => setOpen(false)}>
-              Not now
-            </button>
-          </div>
           <p className="dialog-footer">
             <a href={signInPageUrl()} onClick={goToSignIn}>
               Go to the sign-in page

@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { safeReturnUrl } from '@/lib/server/return-url';
 import { getSession } from '@/lib/server/session';
+import { signInMethod } from '@/lib/server/sign-in-method';
+import { ProviderSignIn } from './provider-sign-in';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -21,6 +23,20 @@ export default async function SignInPage({
   const callbackUrl = safeReturnUrl(params.callbackUrl);
   if (await getSession()) redirect(callbackUrl);
   const reason = typeof params.reason === 'string' ? params.reason : '';
+  const method = signInMethod();
+  if (method.kind === 'provider') {
+    return (
+      <main className="narrow">
+        <ProviderSignIn
+          providerId={method.id}
+          name={method.name}
+          callbackUrl={callbackUrl}
+          notice={NOTICES[reason]}
+          error={typeof params.error === 'string' ? params.error : undefined}
+        />
+      </main>
+    );
+  }
   return (
     <main className="narrow">
       <SignInForm callbackUrl={callbackUrl} notice={NOTICES[reason]} />

@@ -48,8 +48,11 @@ export function createServerReissuer<U extends BaseUser>({
   return {
     async reissue(refreshToken) {
       const outcome = await shared.reissue(refreshToken);
-      // Also when another process did the call: this process has seen the token rotated.
-      if (outcome.ok) rotated.set(tokenHash(refreshToken), true);
+      // Also when another process did the call: this process has seen the token rotated. A
+      // provider that does not rotate hands the same token back; that one is still current.
+      if (outcome.ok && outcome.tokens.refreshToken !== refreshToken) {
+        rotated.set(tokenHash(refreshToken), true);
+      }
       return outcome;
     },
     noteRejectedAccessToken(accessToken, expiresAt) {
