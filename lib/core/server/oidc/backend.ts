@@ -18,8 +18,10 @@ import { createProviderClient, type ProviderClientOptions } from './discovery';
 import { classifyProviderError, type ProviderFailure } from './failures';
 import { tokenPairFromAnswer } from './token-response';
 
-export interface OidcBackendOptions<U extends BaseUser>
-  extends Omit<ProviderClientOptions, 'timeoutMs'> {
+export interface OidcBackendOptions<U extends BaseUser> extends Omit<
+  ProviderClientOptions,
+  'timeoutMs'
+> {
   /** Upper bound for one call to the provider. Default 5 s. */
   timeoutMs?: number;
   /** The app's user from the provider's claims (`sub`, `email`, …); null refuses them. */
@@ -131,7 +133,11 @@ export function createOidcBackend<U extends BaseUser>(
         // No ID token in the refresh answer: ask userinfo, twice if the first try is transient
         // (the provider already rotated; losing this pair would cost the session).
         let found = await userinfo(answer.access_token);
-        if (!found.ok && found.failure.kind === 'unavailable' && found.failure.cause !== 'malformed') {
+        if (
+          !found.ok &&
+          found.failure.kind === 'unavailable' &&
+          found.failure.cause !== 'malformed'
+        ) {
           found = await userinfo(answer.access_token);
         }
         if (!found.ok) return unavailable(`userinfo after refresh: ${found.failure.kind}`);
@@ -161,10 +167,11 @@ export function createOidcBackend<U extends BaseUser>(
       try {
         return await userinfo(accessToken);
       } catch (error) {
-        const failure = classifyProviderError(error, 'discovery');
+        // Discovery, or loading openid-client, failed before userinfo was asked.
+        const { cause, reason } = classifyProviderError(error, 'discovery');
         return {
           ok: false,
-          failure: { kind: 'unavailable', cause: 'network', reason: failure.reason },
+          failure: { kind: 'unavailable', cause: cause === 'rejected' ? 'status' : cause, reason },
         };
       }
     },
