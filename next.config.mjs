@@ -12,6 +12,9 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   // Loaded from node_modules at run time, not bundled into the proxy and route bundles.
   serverExternalPackages: ['ioredis'],
+  // A line per request (every session poll included) drowned `npm run dev`'s log; as for the
+  // API, LOG_LEVEL=debug brings them back.
+  logging: { incomingRequests: process.env.LOG_LEVEL === 'debug' },
   async headers() {
     return [
       { source: '/:path*', headers: COMMON_HEADERS },

@@ -6,7 +6,15 @@ import { loggingOptions } from './logging';
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await buildApp(config, loggingOptions(config));
-  await app.listen({ port: config.port, host: config.host });
+  // Fastify logs its own "Server listening at" line; the plain one below is the only start line.
+  // A failure to listen rejects, and main() prints it.
+  const level = app.log.level;
+  app.log.level = 'silent';
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } finally {
+    app.log.level = level;
+  }
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

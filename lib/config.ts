@@ -1,9 +1,37 @@
 import { z } from 'zod';
+import type { RedisNode, RedisTopology } from 'token-reissue/server';
+import { checkOidc, oidcEnv, oidcSettings, type OidcConfig } from './oidc-config';
+
+export type { OidcConfig };
 
 /**
  * The app's configuration, read and validated once. Nothing else reads `process.env`
  * (except `NEXT_PUBLIC_*` flags, which Next inlines at build time and are read where used).
  */
+
+/** `host:port,host:port`; an IPv6 host in brackets (`[::1]:26379`). */
+const redisNodes = z.string().transform((value, ctx): RedisNode[] => {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const nodes: RedisNode[] = [];
+  for (const entry of entries) {
+    const match = /^(\[[^\]]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65_535) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not host:port` });
+      return z.NEVER;
+    }
+    nodes.push({ host: match[1]!.replace(/^\[|\]$/g, ''), port });
+  }
+  if (nodes.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected host:port[,host:port…]' });
+    return z.NEVER;
+  }
+  return nodes;
+});
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   NEXTAUTH_SECRET: z.string().min(32, 'NEXTAUTH_SECRET must be at least 32 characters').optional(),
@@ -16,35 +44,30 @@ const schema = z.object({
    * email and password), or an OpenID provider (`oidc`: sign-in at the provider, the OIDC_*).
    */
   AUTH_BACKEND: z.enum(['reference', 'spring-style', 'oidc']).default('reference'),
-  /** The provider's issuer URL; discovery reads `<issuer>/.well-known/openid-configuration`. */
-  OIDC_ISSUER: z.url().optional(),
-  OIDC_CLIENT_ID: z.string().min(1).optional(),
-  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-  /** What the app asks for at sign-in; `offline_access` is what gets a refresh token from most. */
-  OIDC_SCOPE: z
-    .string()
-    .trim()
-    .default('openid profile email offline_access')
-    .refine((scope) => scope.split(/\s+/).includes('openid'), 'OIDC_SCOPE must include openid'),
-  /** How the app authenticates at the token and revocation endpoints. */
-  OIDC_CLIENT_AUTH: z
-    .enum(['client_secret_basic', 'client_secret_post'])
-    .default('client_secret_basic'),
-  /** The name on the "Sign in with …" button; defaults to the issuer's host. */
-  OIDC_PROVIDER_NAME: z.string().trim().min(1).max(60).optional(),
-  /**
-   * Extra authorization request parameters, as a query string: `audience=https://api.example.com`
-   * (Auth0), `resource=…` (RFC 8707). Sent at sign-in only; refreshes keep the granted audience.
-   */
-  OIDC_AUTHORIZATION_PARAMS: z.string().optional(),
+  ...oidcEnv,
   /** The API server as the browser reaches it (defaults to BACKEND_URL). */
   PUBLIC_BACKEND_URL: z.url().optional(),
   /** Server-side reissue happens when the access token expires within this many seconds. */
   SESSION_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
   /** Upper bound for one call to the API's /auth/reissue from the Next server. */
   BACKEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  /** Redis shared by every app process for reissue coordination; unset: in-process only. */
-  REDIS_URL: z.url().optional(),
+  /** One Redis server shared by every app process (`redis://…`, `rediss://…`). */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Or Sentinel: the sentinels, and the name of the primary they watch. */
+  REDIS_SENTINELS: redisNodes.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+  /** Or a Redis Cluster: some of its nodes (the rest are discovered). */
+  REDIS_CLUSTER_NODES: redisNodes.optional(),
+  /** Credentials for Sentinel's or the Cluster's data nodes (a REDIS_URL carries its own). */
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  /** During a Redis outage, how long a reissue waits for Redis before answering "unavailable". */
+  REDIS_OUTAGE_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /**
+   * `in-process`: during a Redis outage every process reissues on its own at once. Safe only
+   * against an API with a reuse grace window; the default `none` waits for Redis instead.
+   */
+  REISSUE_FALLBACK: z.enum(['none', 'in-process']).default('none'),
   /** How long a reissue's outcome is handed to later requests presenting the same refresh token. */
   REISSUE_OUTCOME_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Delay before the one quick retry of a transient reissue failure; 0 retries at once. */
@@ -56,77 +79,72 @@ const schema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** With `AUTH_BACKEND=oidc` the provider's settings are required, and its issuer https unless local. */
-const checked = schema.superRefine((env, ctx) => {
-  if (env.AUTH_BACKEND !== 'oidc') return;
-  for (const key of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
-    if (!env[key])
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        message: `${key} is required when AUTH_BACKEND=oidc`,
-      });
+/**
+ * One Redis topology at most, a Sentinel group always with its primary's name, and an OpenID
+ * provider's settings with AUTH_BACKEND=oidc.
+ */
+const checkedSchema = schema.superRefine((env, ctx) => {
+  checkOidc(env, ctx);
+  const topologies = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
+  const set = topologies.filter((name) => env[name] !== undefined);
+  if (set.length > 1) {
+    ctx.addIssue({ code: 'custom', path: [set[1]!], message: `set one of ${set.join(', ')}` });
   }
-  const issuer = env.OIDC_ISSUER ? new URL(env.OIDC_ISSUER) : undefined;
-  if (issuer && issuer.protocol !== 'https:' && !LOOPBACK.has(issuer.hostname)) {
+  if ((env.REDIS_SENTINELS === undefined) !== (env.REDIS_SENTINEL_NAME === undefined)) {
     ctx.addIssue({
       code: 'custom',
-      path: ['OIDC_ISSUER'],
-      message: 'OIDC_ISSUER must be https (http only for a provider on this machine)',
+      path: ['REDIS_SENTINEL_NAME'],
+      message: 'REDIS_SENTINELS and REDIS_SENTINEL_NAME go together',
     });
   }
 });
 
-/** The OpenID provider the `oidc` adapter and the sign-in use; present when AUTH_BACKEND=oidc. */
-export interface OidcConfig {
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  scope: string;
-  clientAuth: 'client_secret_basic' | 'client_secret_post';
-  providerName: string;
-  authorizationParams: Record<string, string>;
-  /** An http issuer on this machine (development, tests). */
-  allowInsecureHttp: boolean;
+type Env = z.infer<typeof schema>;
+
+/** The Redis every app process shares, when one is configured. */
+export interface RedisSettings {
+  topology: RedisTopology;
+  username?: string;
+  password?: string;
 }
 
-export type AppConfig = z.infer<typeof schema> & {
+export type AppConfig = Env & {
   publicBackendUrl: string;
+  redis?: RedisSettings;
   oidc?: OidcConfig;
 };
 
-function oidcConfig(env: z.infer<typeof schema>): OidcConfig | undefined {
-  if (env.AUTH_BACKEND !== 'oidc' || !env.OIDC_ISSUER) return undefined;
-  const issuer = new URL(env.OIDC_ISSUER);
+function redisSettings(env: Env): RedisSettings | undefined {
+  const credentials = { username: env.REDIS_USERNAME, password: env.REDIS_PASSWORD };
+  if (env.REDIS_URL) return { topology: { kind: 'standalone', url: env.REDIS_URL } };
+  if (env.REDIS_SENTINELS && env.REDIS_SENTINEL_NAME) {
+    const { REDIS_SENTINELS: sentinels, REDIS_SENTINEL_NAME: name } = env;
+    return { topology: { kind: 'sentinel', sentinels, name }, ...credentials };
+  }
+  if (env.REDIS_CLUSTER_NODES) {
+    return { topology: { kind: 'cluster', nodes: env.REDIS_CLUSTER_NODES }, ...credentials };
+  }
+  return undefined;
+}
+
+/** Validates an environment (the process's, or a test's) into the app's configuration. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = checkedSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
   return {
-    issuer: env.OIDC_ISSUER,
-    clientId: env.OIDC_CLIENT_ID ?? '',
-    clientSecret: env.OIDC_CLIENT_SECRET ?? '',
-    scope: env.OIDC_SCOPE,
-    clientAuth: env.OIDC_CLIENT_AUTH,
-    providerName: env.OIDC_PROVIDER_NAME ?? issuer.host,
-    authorizationParams: Object.fromEntries(
-      new URLSearchParams(env.OIDC_AUTHORIZATION_PARAMS ?? ''),
-    ),
-    allowInsecureHttp: issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname),
+    ...parsed.data,
+    publicBackendUrl: parsed.data.PUBLIC_BACKEND_URL ?? parsed.data.BACKEND_URL,
+    redis: redisSettings(parsed.data),
+    oidc: oidcSettings(parsed.data),
   };
 }
 
 let cached: AppConfig | undefined;
 
 export function config(): AppConfig {
-  if (cached) return cached;
-  const parsed = checked.safeParse(process.env);
-  if (!parsed.success) {
-    throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
-  }
-  cached = {
-    ...parsed.data,
-    publicBackendUrl: parsed.data.PUBLIC_BACKEND_URL ?? parsed.data.BACKEND_URL,
-    oidc: oidcConfig(parsed.data),
-  };
+  cached ??= parseConfig(process.env);
   return cached;
 }
 

@@ -2,11 +2,13 @@
  * `npm run dev`: the reference API (with a seeded demo user) and the Next app together.
  * `npm start`: the same with `next start` (run `npm run build` first); refuses to run
  * without NEXTAUTH_SECRET, since production must never use a generated secret.
+ * Either stops both servers on SIGINT or SIGTERM, and when whatever started it goes away.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, ROOT, startApp, startBackend } from './stack';
+import { watchParent } from './lifeline';
+import { freePort, ROOT, startApp, startBackend, type Running } from './stack';
 
 const production = process.argv.includes('--prod');
 
@@ -19,6 +21,31 @@ function devSecret(): string {
   console.log(`Generated a development NEXTAUTH_SECRET in ${file}`);
   return secret;
 }
+
+// Stopping is set up before anything starts: a signal during start-up must stop what has
+// started so far, including a server still waiting to answer its first request.
+const started: Running[] = [];
+const starting = new AbortController();
+
+async function stop(line: string, code: number) {
+  if (starting.signal.aborted) return;
+  starting.abort();
+  console.log(line);
+  await Promise.all(started.map((server) => server.stop()));
+  process.exit(code);
+}
+
+// The servers run in process groups of their own (scripts/stack.ts), so a terminal's Ctrl-C
+// or hang-up reaches this process only, which stops them. A process manager signals npm
+// alone, which forwards SIGINT and SIGTERM to its script shell: to this process, which the
+// shell execs; should a shell die of it instead, watchParent notices.
+const onSignal = () => void stop('\nStopping the app and the API.', 0);
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
+watchParent(
+  () => void stop('\nThe command that started this one ended; stopping the app and the API.', 0),
+);
 
 async function main() {
   let secret = process.env.NEXTAUTH_SECRET;
@@ -46,10 +73,14 @@ async function main() {
         dataDir: process.env.BACKEND_DATA_DIR ?? join(ROOT, '.data', 'backend'),
         env: {
           CORS_ORIGINS: process.env.CORS_ORIGINS ?? appOrigins,
-          ...(production ? {} : { ENABLE_DEBUG_ROUTES: process.env.ENABLE_DEBUG_ROUTES ?? '1' }),
+          // The /debug panel's demo (Expire) needs them in both modes; this API is the local
+          // demo's stand-in and listens on 127.0.0.1 only. ENABLE_DEBUG_ROUTES=0 turns them off.
+          ENABLE_DEBUG_ROUTES: process.env.ENABLE_DEBUG_ROUTES ?? '1',
         },
         echo: true,
+        abort: starting.signal,
       });
+  if (backend) started.push(backend);
   const backendUrl = backendUrlFromEnv ?? backend!.url;
   const app = await startApp({
     mode: production ? 'start' : 'dev',
@@ -57,25 +88,14 @@ async function main() {
     backendUrl,
     secret,
     echo: true,
+    abort: starting.signal,
   });
+  started.push(app);
 
   console.log(
     `\n  App:  ${app.url}\n  API:  ${backendUrl}\n  Demo: demo@example.com / demo-password\n`,
   );
 
-  // One line when everything stops, whoever started it: Ctrl-C reaches this process and both
-  // children at once (one process group), so their exits are part of the same stop.
-  let stopping = false;
-  const stop = async (line: string, code: number) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(line);
-    await Promise.all([app.stop(), backend?.stop()]);
-    process.exit(code);
-  };
-  const onSignal = () => void stop('\nStopping the app and the API.', 0);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   const children = [
     ['The Next app', app.process],
     ['The API', backend?.process],
@@ -92,6 +112,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
+  // Start-up cut short by a stop: that stop prints its line and exits.
+  if (starting.signal.aborted) return;
   console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+  void stop('Stopping what had started.', 1);
 });

@@ -41,10 +41,14 @@ function run(
   echo: boolean,
   cwd = ROOT,
 ): Omit<Running, 'url'> {
+  // Its own process group (POSIX), so a stop also reaches what the server spawned: `next dev`'s
+  // server process, tsx's esbuild. The runner forwards Ctrl-C, which no longer reaches it directly.
+  const grouped = process.platform !== 'win32';
   const child = spawn(command, args, {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: grouped,
   });
   let log = '';
   const capture = (chunk: Buffer) => {
@@ -53,12 +57,25 @@ function run(
   };
   child.stdout?.on('data', capture);
   child.stderr?.on('data', capture);
+  /** False when nothing was left to signal. */
+  const signal = (name: NodeJS.Signals): boolean => {
+    try {
+      if (grouped) process.kill(-child.pid!, name);
+      else child.kill(name);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const killed = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
-    if (!killed) child.kill('SIGKILL');
+    if (child.pid === undefined || !signal('SIGTERM')) return;
+    await Promise.race([exited, sleep(5_000)]);
+    // The process if it took too long, and anything it left behind in its group.
+    if (signal('SIGKILL')) await Promise.race([exited, sleep(2_000)]);
   };
   return { process: child, output: () => log, stop };
 }
@@ -68,9 +85,15 @@ async function waitUntil(
   what: string,
   proc: Omit<Running, 'url'>,
   timeoutMs: number,
+  abort?: AbortSignal,
 ) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    // A stop asked for while this server starts: the caller holds no handle to it yet.
+    if (abort?.aborted) {
+      await proc.stop();
+      throw new Error(`${what} was stopped while it started`);
+    }
     if (proc.process.exitCode !== null) {
       throw new Error(`${what} exited with code ${proc.process.exitCode}:\n${proc.output()}`);
     }
@@ -86,6 +109,8 @@ export interface BackendOptions {
   dataDir: string;
   env?: Record<string, string>;
   echo?: boolean;
+  /** Aborting stops the server, also while it is still starting. */
+  abort?: AbortSignal;
 }
 
 export async function startBackend({
@@ -93,11 +118,14 @@ export async function startBackend({
   dataDir,
   env = {},
   echo = false,
+  abort,
 }: BackendOptions): Promise<Running> {
   const backendPort = port ?? (await freePort());
   const proc = run(
     process.execPath,
-    [resolveFromRoot('tsx/cli'), 'backend/main.ts'],
+    // tsx as a loader (resolved from ROOT, the cwd), not its CLI: one process to signal and
+    // stop instead of a relay and its child.
+    ['--import', 'tsx', 'backend/main.ts'],
     {
       BACKEND_PORT: String(backendPort),
       BACKEND_HOST: '127.0.0.1',
@@ -108,7 +136,13 @@ export async function startBackend({
   );
   const url = `http://127.0.0.1:${backendPort}`;
   // Generous: on a busy machine, starting tsx and opening the database can take a while.
-  await waitUntil(async () => (await fetch(`${url}/healthz`)).ok, 'The API server', proc, 120_000);
+  await waitUntil(
+    async () => (await fetch(`${url}/healthz`)).ok,
+    'The API server',
+    proc,
+    120_000,
+    abort,
+  );
   return { ...proc, url };
 }
 
@@ -121,6 +155,8 @@ export interface AppOptions {
   echo?: boolean;
   /** Another Next app's folder (the adoption test's); defaults to this repository. */
   cwd?: string;
+  /** Aborting stops the server, also while it is still starting. */
+  abort?: AbortSignal;
 }
 
 export async function startApp({
@@ -131,6 +167,7 @@ export async function startApp({
   env = {},
   echo = false,
   cwd,
+  abort,
 }: AppOptions): Promise<Running> {
   const appPort = port ?? (await freePort());
   const url = `http://localhost:${appPort}`;
@@ -146,6 +183,9 @@ export async function startApp({
       String(appPort),
     ],
     {
+      // Next sets it from the command (development for `next dev`); a test runner's `test`
+      // would reach the app's config and, for one, leave `next dev` pages without 'unsafe-eval'.
+      NODE_ENV: undefined,
       NEXTAUTH_SECRET: secret,
       NEXTAUTH_URL: url,
       BACKEND_URL: backendUrl,
@@ -161,6 +201,7 @@ export async function startApp({
     `The Next app (next ${mode})`,
     proc,
     mode === 'dev' ? 300_000 : 120_000,
+    abort,
   );
   return { ...proc, url };
 }

@@ -8,7 +8,10 @@ type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & {
   hint?: string;
 };
 
-/** A labelled input with its hint and validation message wired up for assistive technology. */
+/**
+ * A labelled input with its hint and validation message wired up for assistive technology. The
+ * message replaces the hint: both at once say the same rule twice.
+ */
 export function TextField({ name, label, error, hint, ...input }: TextFieldProps) {
   const describedBy = error ? `${name}-error` : hint ? `${name}-hint` : undefined;
   return (
@@ -21,7 +24,7 @@ export function TextField({ name, label, error, hint, ...input }: TextFieldProps
         aria-describedby={describedBy}
         {...input}
       />
-      {hint && (
+      {hint && !error && (
         <p id={`${name}-hint`} className="muted hint">
           {hint}
         </p>

@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { safeReturnUrl } from '@/lib/server/return-url';
 import { getSession } from '@/lib/server/session';
 import { signInMethod } from '@/lib/server/sign-in-method';
+import { signedUpEmail } from '@/lib/server/signed-up-email';
 import { ProviderSignIn } from './provider-sign-in';
 import { SignInForm } from './sign-in-form';
 
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 const NOTICES: Record<string, string> = {
   expired: 'Your session ended. Sign in again to continue.',
   signedOut: 'You are signed out.',
-  signedUp: 'Thanks. Sign in with your email and the password you chose.',
+  signedUp: 'Thanks. Sign in with the password you chose.',
 };
 
 export default async function SignInPage({
@@ -37,9 +38,10 @@ export default async function SignInPage({
       </main>
     );
   }
+  const email = reason === 'signedUp' ? await signedUpEmail() : undefined;
   return (
     <main className="narrow">
-      <SignInForm callbackUrl={callbackUrl} notice={NOTICES[reason]} />
+      <SignInForm callbackUrl={callbackUrl} notice={NOTICES[reason]} email={email} />
       <p className="muted demo-hint">
         Demo account: <code>demo@example.com</code> / <code>demo-password</code>
       </p>

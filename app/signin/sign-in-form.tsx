@@ -11,7 +11,16 @@ import { signInWithPassword } from './actions';
  * With JavaScript: next-auth's signIn(), then a page load of the return URL.
  * Without: the same form posts to a server action that signs in and redirects.
  */
-export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
+export function SignInForm({
+  callbackUrl,
+  notice,
+  email,
+}: {
+  callbackUrl: string;
+  notice?: string;
+  /** Filled in after sign-up; the cursor then starts in the password field. */
+  email?: string;
+}) {
   const [state, formAction, actionPending] = useActionState(signInWithPassword, {});
   const [clientError, setClientError] = useState<string>();
   const [clientPending, setClientPending] = useState(false);
@@ -58,7 +67,7 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
         type="email"
         autoComplete="email"
         required
-        defaultValue={state.values?.email}
+        defaultValue={state.values?.email ?? email}
         error={state.fieldErrors?.email}
       />
       <TextField
@@ -67,6 +76,7 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
         type="password"
         autoComplete="current-password"
         required
+        autoFocus={Boolean(email)}
         error={state.fieldErrors?.password}
       />
       <button type="submit" disabled={pending} aria-busy={pending}>

@@ -15,6 +15,7 @@ export {
   REISSUE_TIMEOUT_MS,
   toAuthError,
   usableToken,
+  usableUntil,
   type AuthContext,
   type AuthEvent,
   type ReissueInput,
@@ -30,6 +31,8 @@ export {
 export {
   attachAuthInterceptors,
   MAX_AUTH_RETRIES,
+  MAX_EXPIRED_RETRIES,
+  type AuthInterceptorOptions,
   type AuthInterceptors,
   type AuthTraffic,
   type AuthTrafficStore,
@@ -53,6 +56,7 @@ export {
 } from './browser/reissue-client';
 export { clientSessionSchema, reissueResponseSchema, type UserSchema } from './browser/schemas';
 export {
+  BROWSER_MAX_IN_FLIGHT,
   createBrowserAuth,
   createBrowserInstances,
   createTabActor,

@@ -1,12 +1,19 @@
 /**
  * Wiring, not logic: the core's server reissuer built once per process from the selected API
- * adapter and the configured coordinator. Callers get it passed in or call `serverReissuer()`.
+ * adapter, the configured coordinator and the configured rollback-guard memory (this process's,
+ * or Redis when one is configured). Callers get it passed in or call `serverReissuer()`.
  */
 import 'server-only';
-import { createServerReissuer, type ServerReissuer } from 'token-reissue/server';
+import {
+  createRedisRotationLog,
+  createServerReissuer,
+  memoryRotationLog,
+  type ServerReissuer,
+} from 'token-reissue/server';
 import type { SessionUser } from '@/lib/next-auth';
 import { backend } from './backend';
 import { coordinatorFromConfig } from './coordinator';
+import { redisLink } from './redis';
 
 const REISSUER = Symbol.for('token-reissue.server-reissuer');
 
@@ -19,6 +26,13 @@ const REISSUER = Symbol.for('token-reissue.server-reissuer');
  */
 export function serverReissuer(): ServerReissuer<SessionUser> {
   const holder = globalThis as typeof globalThis & { [REISSUER]?: ServerReissuer<SessionUser> };
-  holder[REISSUER] ??= createServerReissuer({ backend, coordinator: coordinatorFromConfig });
+  if (!holder[REISSUER]) {
+    const link = redisLink();
+    holder[REISSUER] = createServerReissuer({
+      backend,
+      coordinator: coordinatorFromConfig,
+      rotations: link ? createRedisRotationLog({ link }) : memoryRotationLog(),
+    });
+  }
   return holder[REISSUER];
 }

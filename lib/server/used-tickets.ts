@@ -1,25 +1,27 @@
-import 'server-only';
-import { memoryUsedTicketStore, type UsedTicketStore } from 'token-reissue/server';
-
 /**
- * The process's used-ticket store (the core's in-process one by default). Next bundles modules
- * once per route and the proxy, so the store lives on `globalThis` to be one per process.
+ * Which used-ticket store this process uses is configuration: its own memory for one process,
+ * Redis when one is configured (a ticket claimed on one process is then refused on all).
+ * The stores live in lib/core.
  */
-export {
+import 'server-only';
+import {
+  createRedisUsedTicketStore,
   memoryUsedTicketStore,
-  USED_TICKET_CAPACITY,
   type UsedTicketStore,
 } from 'token-reissue/server';
+import { redisLink } from './redis';
 
 const STORE = Symbol.for('token-reissue.used-tickets');
 
-/** The store `authorize()` claims tickets in. `setUsedTicketStore` swaps it (a shared store, or tests). */
+/**
+ * The process's store. Next bundles modules once per route and the proxy, so the store lives on
+ * `globalThis` to be one per process; built on first use.
+ */
 export function usedTicketStore(): UsedTicketStore {
   const holder = globalThis as typeof globalThis & { [STORE]?: UsedTicketStore };
-  holder[STORE] ??= memoryUsedTicketStore();
+  if (!holder[STORE]) {
+    const link = redisLink();
+    holder[STORE] = link ? createRedisUsedTicketStore({ link }) : memoryUsedTicketStore();
+  }
   return holder[STORE];
-}
-
-export function setUsedTicketStore(store: UsedTicketStore): void {
-  (globalThis as typeof globalThis & { [STORE]?: UsedTicketStore })[STORE] = store;
 }

@@ -15,10 +15,11 @@
  */
 import * as client from 'openid-client';
 import {
+  connectRedis,
   createInProcessCoordinator,
   createOidcBackend,
-  createRedisClient,
   createRedisCoordinator,
+  createRedisLink,
   createServerReissuer,
   type ReissueCall,
   type ReissueOutcome,
@@ -104,21 +105,20 @@ async function main() {
     ];
     if (hasRedis()) {
       redis = await startRedis();
-      const { redis: commands, ready } = createRedisClient(redis.url, 3_000);
-      disconnect.push(() => commands.disconnect());
+      const connection = connectRedis({ kind: 'standalone', url: redis.url });
+      disconnect.push(() => connection.disconnect());
+      const link = createRedisLink({ connection, duringOutage: 'the bench stops' });
       const viaRedis = createServerReissuer<SessionUser>({
         backend: adapter(),
         coordinator: (call) => {
-          const shared = createRedisCoordinator({
-            redis: commands,
-            ready,
+          const shared = createRedisCoordinator<SessionUser>({
+            link,
             reissue: call,
-            fallback: call,
+            outageWaitMs: 10_000,
             secret: 'a bench secret of at least thirty-two characters',
             tokenPairSchema,
             outcomeTtlMs: 60_000,
-            lockTtlMs: 25_000,
-            waitMs: 26_000,
+            callBudgetMs: 25_000,
           });
           return inProcess((token) => shared.reissue(token));
         },

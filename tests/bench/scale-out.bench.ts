@@ -1,10 +1,12 @@
 /**
  * Many app processes and a strict API: N `next start` processes behind one round-robin origin,
- * with and without a shared Redis, each given C concurrent page loads of one session right
- * after its access token expired, then C more after the access token was revoked. Prints
- * rotations, reuse detections, logouts, 5xx and p50/p99 page time per setup. Asserts nothing.
+ * without Redis and sharing one (a standalone server, a Sentinel group, a 3-primary Cluster),
+ * each given C concurrent page loads of one session right after its access token expired,
+ * then C more after the access token was revoked. Prints rotations, reuse detections, logouts,
+ * 5xx and p50/p99 page time per setup, then one table with a column per setup. Asserts nothing.
  *
- *   npm run bench:scale-out                 # 3 processes × 50 loads, strict API, ± Redis
+ *   npm run bench:scale-out                 # 3 processes × 50 loads, strict API: no Redis,
+ *                                           # standalone, Sentinel, Cluster
  *   npm run bench:scale-out -- --matrix     # also 1 process and an API with a grace window
  *
  * Needs a production build (`npm run build`), which it runs when missing.
@@ -13,7 +15,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/stack';
-import { startScaleOutStack, type ScaleOutStack } from '../support/scale-out';
+import {
+  startScaleOutStack,
+  type RedisTopologyName,
+  type ScaleOutStack,
+} from '../support/scale-out';
 import { reissueCounters, sessionOf, signIn } from '../support/http-session';
 
 const LOADS = 50;
@@ -25,9 +31,16 @@ const MARGIN_SECONDS = 2;
 
 interface Setup {
   apps: number;
-  redis: boolean;
+  redis: RedisTopologyName | undefined;
   graceSeconds: number;
 }
+
+const REDIS_NAMES: Record<RedisTopologyName | 'none', string> = {
+  none: 'no Redis',
+  standalone: 'Redis standalone',
+  sentinel: 'Redis Sentinel',
+  cluster: 'Redis Cluster',
+};
 
 interface Round {
   ok: number;
@@ -93,7 +106,21 @@ function describeRound(name: string, r: Round): string {
   );
 }
 
-async function measure(setup: Setup) {
+/** A column's name: the Redis, and what differs from 3 processes against a strict API. */
+function columnName(setup: Setup): string {
+  const extras = [
+    setup.apps === 3 ? '' : `${setup.apps} process`,
+    setup.graceSeconds ? `grace ${setup.graceSeconds} s` : '',
+  ].filter(Boolean);
+  return [REDIS_NAMES[setup.redis ?? 'none'], ...extras].join(', ');
+}
+
+function setupName(setup: Setup): string {
+  const api = setup.graceSeconds ? `grace ${setup.graceSeconds} s` : 'strict';
+  return `${setup.apps} process(es), ${REDIS_NAMES[setup.redis ?? 'none']}, API ${api}`;
+}
+
+async function measure(setup: Setup): Promise<[Round, Round]> {
   const stack = await startScaleOutStack({
     apps: setup.apps,
     redis: setup.redis,
@@ -111,18 +138,40 @@ async function measure(setup: Setup) {
     }
     const expiry = await round(stack, false);
     const revoked = await round(stack, true);
-    const api = setup.graceSeconds ? `grace ${setup.graceSeconds} s` : 'strict';
-    console.log(
-      `${setup.apps} process(es), ${setup.redis ? 'Redis' : 'no Redis'}, API ${api}, ${LOADS} concurrent loads per round:`,
-    );
+    console.log(`${setupName(setup)}, ${LOADS} concurrent loads per round:`);
     console.log(describeRound('after expiry', expiry));
     console.log(describeRound('after revocation', revoked));
-    const fallbacks = stack.apps.filter((a) => a.output().includes('Redis unreachable')).length;
-    if (setup.redis)
-      console.log(`  processes that fell back to in-process coordination: ${fallbacks}`);
+    const fallbacks = stack.apps.filter((a) =>
+      a.output().includes('[auth] Redis unreachable ('),
+    ).length;
+    if (setup.redis) console.log(`  processes that lost Redis during the run: ${fallbacks}`);
+    return [expiry, revoked];
   } finally {
     await stack.stop();
   }
+}
+
+/** One Markdown table: a row per measure and round, a column per setup. */
+function table(columns: { name: string; rounds: [Round, Round] }[]): string {
+  const rows: [string, (r: Round) => string][] = [
+    ['rotations', (r) => String(r.rotations)],
+    ['reuse detections', (r) => String(r.reuse)],
+    ['logouts (to sign-in)', (r) => String(r.logouts)],
+    ['5xx', (r) => String(r.fiveXx)],
+    ['API reissue calls', (r) => String(r.apiReissues)],
+    ['page p50 / p99 (ms)', (r) => `${r.p50.toFixed(0)} / ${r.p99.toFixed(0)}`],
+  ];
+  const lines = [
+    `| ${['', ...columns.map((c) => c.name)].join(' | ')} |`,
+    `| ${['---', ...columns.map(() => '---')].join(' | ')} |`,
+  ];
+  for (const [index, round] of ['after expiry', 'after revocation'].entries()) {
+    for (const [label, cell] of rows) {
+      const cells = columns.map((c) => cell(c.rounds[index as 0 | 1]));
+      lines.push(`| ${[`${round}: ${label}`, ...cells].join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
 }
 
 if (!existsSync(join(ROOT, '.next', 'BUILD_ID'))) {
@@ -132,18 +181,29 @@ if (!existsSync(join(ROOT, '.next', 'BUILD_ID'))) {
   });
 }
 
+const TOPOLOGIES: (RedisTopologyName | undefined)[] = [
+  undefined,
+  'standalone',
+  'sentinel',
+  'cluster',
+];
 const setups: Setup[] = process.argv.includes('--matrix')
-  ? [1, 3].flatMap((apps) =>
-      (apps === 1 ? [false] : [false, true]).flatMap((redis) =>
-        [10, 0].map((graceSeconds) => ({ apps, redis, graceSeconds })),
+  ? [
+      { apps: 1, redis: undefined, graceSeconds: 10 },
+      { apps: 1, redis: undefined, graceSeconds: 0 },
+      ...[10, 0].flatMap((graceSeconds) =>
+        TOPOLOGIES.map((redis) => ({ apps: 3, redis, graceSeconds })),
       ),
-    )
-  : [
-      { apps: 3, redis: false, graceSeconds: 0 },
-      { apps: 3, redis: true, graceSeconds: 0 },
-    ];
+    ]
+  : TOPOLOGIES.map((redis) => ({ apps: 3, redis, graceSeconds: 0 }));
+
 async function main() {
-  for (const setup of setups) await measure(setup);
+  const columns: { name: string; rounds: [Round, Round] }[] = [];
+  for (const setup of setups) {
+    columns.push({ name: columnName(setup), rounds: await measure(setup) });
+  }
+  console.log(`\n3 processes × ${LOADS} loads, strict API, unless a column says otherwise:`);
+  console.log(table(columns));
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { INSPECTOR_URL } from '@/lib/browser/inspector';
+import { recordConsole } from './console-log';
 import {
   createPostOnApi,
   DEMO,
@@ -60,6 +61,27 @@ function inspectorRecord(page: Page) {
   );
 }
 
+test('no page logs a console warning or error while it loads, and the dev server logs no line per request', async () => {
+  const context = await browser.newContext();
+  const logged = recordConsole(context);
+  const page = await context.newPage();
+  for (const path of ['/signin', '/signup']) {
+    await page.goto(`${stack.app.url}${path}`);
+    await page.waitForLoadState('networkidle');
+  }
+  await signInThroughForm(page, stack.app.url);
+  await page.waitForURL(`${stack.app.url}/`);
+  for (const path of ['/', '/debug']) {
+    await page.goto(`${stack.app.url}${path}`);
+    await page.getByTestId('session-alerts').waitFor({ state: 'attached' });
+    await page.waitForLoadState('networkidle');
+  }
+  expect(logged).toEqual([]);
+  // Next's " GET /path 200 in 12ms" lines come back only with LOG_LEVEL=debug.
+  expect(stack.app.output()).not.toMatch(/^\s*(GET|POST) \/\S* \d{3} in /m);
+  await context.close();
+});
+
 test('under StrictMode the session-expired dialog stays open until the person closes it', async () => {
   const page = await signedInPage();
   const accessToken = await page.evaluate(
@@ -112,6 +134,30 @@ test('the development toggle opens the live chart over any page and gives focus 
   await page.context().close();
 });
 
+test('on a phone the inspector button is the last button on the panel, as the help says', async () => {
+  const page = await signedInPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${stack.app.url}/debug`);
+  const inspector = page.getByRole('button', { name: 'Open in the Stately inspector' });
+  await inspector.waitFor();
+  expect(await page.locator('.inspector-help').textContent()).toContain(
+    'the last button on the panel',
+  );
+  const lowest = await page
+    .getByTestId('statechart-panel')
+    .locator('button')
+    .evaluateAll((buttons) =>
+      buttons
+        .map((button) => ({
+          text: button.textContent,
+          top: button.getBoundingClientRect().top,
+        }))
+        .sort((a, b) => b.top - a.top)
+        .map((button) => button.text),
+    );
+  expect(lowest[0]).toBe('Open in the Stately inspector');
+  await page.context().close();
+});
+
 test('the inspector opens only from its button, and then receives the actor from its first event', async () => {
   const page = await signedInPage();
   // Neither the sign-in page nor the home page opened a window on load.
@@ -143,38 +189,44 @@ test('the inspector opens only from its button, and then receives the actor from
   await page.context().close();
 });
 
-test('on a phone, the development toggle sits after the content instead of over the first post', async () => {
+test('at 390, 1024 and 1280 px the development toggle covers no post (Delete buttons included), wherever the page is scrolled', async () => {
   const seed = await fetch(`${stack.api.url}/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: DEMO.email, password: DEMO.password }),
   });
   const { accessToken } = (await seed.json()) as { accessToken: string };
-  for (const title of ['Phone post one', 'Phone post two']) {
+  // Enough posts that the page scrolls at every width.
+  for (let n = 1; n <= 8; n++) {
     await createPostOnApi(stack.api.url, accessToken, {
-      title,
-      body: 'A body long enough to wrap.',
+      title: `Scrolling post ${n}`,
+      body: 'A body long enough to wrap on a phone, so each post takes some room.',
     });
   }
-  const page = await signedInPage({ viewport: { width: 390, height: 844 } });
-  const toggle = page.getByRole('button', { name: /^Auth machine/ });
-  await toggle.waitFor();
-
-  const boxes = await page.evaluate(() =>
-    [...document.querySelectorAll('main *')].map(
-      (element) => element.getBoundingClientRect().toJSON() as DOMRect,
-    ),
-  );
-  const button = (await toggle.boundingBox())!;
-  const overlaps = boxes.filter(
-    (box) =>
-      box.width > 0 &&
-      box.height > 0 &&
-      box.left < button.x + button.width &&
-      button.x < box.right &&
-      box.top < button.y + button.height &&
-      button.y < box.bottom,
-  );
-  expect(overlaps).toEqual([]);
-  await page.context().close();
+  for (const width of [390, 1024, 1280]) {
+    const page = await signedInPage({ viewport: { width, height: 700 } });
+    const toggle = page.getByRole('button', { name: /^Auth machine/ });
+    await toggle.waitFor();
+    await eventually(() => page.getByRole('button', { name: 'Delete' }).count()).toBeGreaterThan(0);
+    // A fixed button covers whatever scrolls beneath it: compare it with every element's
+    // column as well as its place. One in the flow can only cover what sits beside it now.
+    const covered = await page.evaluate(() => {
+      const button = document.querySelector('[data-testid="dev-toggle"]')!;
+      const fixed = getComputedStyle(button).position === 'fixed';
+      const b = button.getBoundingClientRect();
+      return [...document.querySelectorAll('main *')]
+        .map((element) => ({ element, box: element.getBoundingClientRect() }))
+        .filter(
+          ({ box }) =>
+            box.width > 0 &&
+            box.height > 0 &&
+            box.left < b.right &&
+            b.left < box.right &&
+            (fixed || (box.top < b.bottom && b.top < box.bottom)),
+        )
+        .map(({ element }) => `${element.tagName} ${element.textContent?.slice(0, 30)}`);
+    });
+    expect(covered, `at ${width} px`).toEqual([]);
+    await page.context().close();
+  }
 });

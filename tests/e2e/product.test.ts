@@ -67,10 +67,14 @@ test('a new user signs up, signs in, writes a post that is server-rendered after
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Create account' }).click();
-  // Sign-up answers alike for new and taken emails, so the new user signs in next.
+  // Sign-up answers alike for new and taken emails, so the new user signs in next: the email
+  // is filled in and the cursor waits in the password field.
   await page.waitForURL(/\/signin\?/, { timeout: WAIT_MS });
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct horse battery');
+  expect(await page.getByLabel('Email').inputValue()).toBe(email);
+  await eventually(() =>
+    page.evaluate(() => document.activeElement?.getAttribute('name') ?? null),
+  ).toBe('password');
+  await page.keyboard.type('correct horse battery');
   await page.getByRole('button', { name: 'Sign in' }).click();
 
   await page.waitForURL(`${stack.app.url}/`);
@@ -342,17 +346,24 @@ test('signing up with a taken email answers as a new one does; a server-side ref
     await page.getByRole('button', { name: 'Create account' }).click();
   };
 
-  // No account enumeration: the taken email and a new one land on the same page.
+  // No account enumeration: the taken email and a new one land on the same page, each with
+  // the email typed filled in.
   await signUp(DEMO.email, 'Someone Else');
   await page.waitForURL(/\/signin\?reason=signedUp/);
   const takenNotice = await page.locator('main').textContent();
-  await signUp(`new-${Date.now()}@example.com`, 'Someone New');
+  expect(await page.getByLabel('Email').inputValue()).toBe(DEMO.email);
+  const newEmail = `new-${Date.now()}@example.com`;
+  await signUp(newEmail, 'Someone New');
   await page.waitForURL(/\/signin\?reason=signedUp/);
   expect(await page.locator('main').textContent()).toBe(takenNotice);
+  expect(await page.getByLabel('Email').inputValue()).toBe(newEmail);
 
-  // Two spaces pass the browser's minLength but not the server's trimmed check.
+  // Two spaces pass the browser's minLength but not the server's trimmed check. The message
+  // takes the hint's place rather than repeating the rule beside it.
   await signUp(`spaces-${Date.now()}@example.com`, '  ');
   await page.getByText('Use at least 2 characters').waitFor();
+  expect(await page.getByText('2–40 characters').count()).toBe(0);
+  expect(await page.getByLabel('Pen name').getAttribute('aria-describedby')).toBe('penName-error');
   expect(await page.getByLabel('Password').inputValue()).toBe('a long enough password');
   await page.getByRole('link', { name: 'Sign in' }).last().click();
   await page.waitForURL(/\/signin\?callbackUrl=%2F/);
@@ -389,16 +400,22 @@ test('without JavaScript, Publish, Delete (with its confirmation), Reload and Si
   await context.close();
 });
 
-test('/debug at 1280 px: the diagram and the transition table stay inside their column', async () => {
+test('/debug at 1280 px: the diagram stays inside its column, the transition table inside the panel', async () => {
   const page = await signedInPage('/debug');
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByText('Every transition, with guards and actions').click();
   const overflow = await page.evaluate(() => {
-    const column = document.querySelector('.sc-main')!.getBoundingClientRect();
-    return ['.statechart-frame', '.statechart', '.transitions', '.table-scroll'].map((selector) => {
-      const box = document.querySelector(selector)!.getBoundingClientRect();
-      return { selector, past: Math.max(0, Math.round(box.right - column.right)) };
-    });
+    const right = (selector: string) =>
+      document.querySelector(selector)!.getBoundingClientRect().right;
+    return [
+      ['.statechart-frame', '.sc-main'],
+      ['.statechart', '.sc-main'],
+      ['.transitions', '.statechart-panel'],
+      ['.table-scroll', '.statechart-panel'],
+    ].map(([selector, within]) => ({
+      selector,
+      past: Math.max(0, Math.round(right(selector!) - right(within!))),
+    }));
   });
   expect(overflow.filter(({ past }) => past > 0)).toEqual([]);
   await page.context().close();

@@ -57,6 +57,15 @@ async function shoot(page: Page, name: string) {
   await page.screenshot({ path: `${OUT}${name}.png`, animations: 'disabled', caret: 'hide' });
 }
 
+/** The live panel alone (chart, counters, buttons, the table closed), as the element it is. */
+async function shootPanel(page: Page, name: string) {
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => document.fonts.ready);
+  await page
+    .getByTestId('statechart-panel')
+    .screenshot({ path: `${OUT}${name}.png`, animations: 'disabled', caret: 'hide' });
+}
+
 test('sign-in and sign-up pages', async () => {
   const { context, page } = await newPage();
   await page.goto(`${stack.app.url}/signin`);
@@ -109,6 +118,7 @@ test('home with posts, the statechart on /debug, the transient notice and the ex
   await page.waitForTimeout(1_000);
   await page.evaluate(() => window.scrollTo(0, 0));
   await shoot(page, 'statechart');
+  await shootPanel(page, 'statechart-panel-1280');
   await context.close();
 
   // A fresh context for the failure pictures, on the home page with an unsaved draft. Its clock
@@ -155,4 +165,21 @@ test('home with posts, the statechart on /debug, the transient notice and the ex
   await dialog.waitFor();
   await shoot(home, 'session-expired');
   await second.context.close();
+});
+
+test('the statechart panel on a phone (375 px, 2× scale)', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 812 },
+    deviceScaleFactor: 2,
+  });
+  const page = await context.newPage();
+  await signedInHome(page);
+  await page.goto(`${stack.app.url}/debug`);
+  await eventually(() => machineState(page)).toBe('authenticated.active');
+  const { accessTokenExpiresAt } = await session(page);
+  await page.clock.setFixedTime(accessTokenExpiresAt - 272_000);
+  await eventually(() => page.getByTestId('token-expiry').textContent()).toMatch(/^4:3[1-3]$/);
+  await page.waitForTimeout(1_000);
+  await shootPanel(page, 'statechart-panel-375');
+  await context.close();
 });

@@ -29,7 +29,7 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   stack = await startScaleOutStack({
     apps: APPS,
-    redis: true,
+    redis: 'standalone',
     apiEnv: { ACCESS_TOKEN_TTL: '300', REUSE_GRACE_SECONDS: '0' },
   });
   browser = await launchChromium();

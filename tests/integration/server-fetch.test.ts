@@ -4,14 +4,15 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   createAuthFetch,
-  MAX_AUTH_RETRIES,
   ReissueUnavailableError,
+  RequestRefusedError,
   SessionExpiredError,
 } from 'token-reissue';
 import {
   createInProcessCoordinator,
-  createRedisClient,
+  connectRedis,
   createRedisCoordinator,
+  createRedisLink,
   createServerReissuer,
   sessionTokenSource,
   type ReissueCall,
@@ -194,15 +195,16 @@ describe('serverFetch in one process', () => {
     }
   });
 
-  test(`an API that rejects every token: retryable failure after ${MAX_AUTH_RETRIES} retries; other statuses are answers`, async () => {
+  test('a route that rejects every token: one reissue, then the token it just gave, rejected again, is refused (RequestRefusedError), not reissued again; other statuses are answers', async () => {
     api = strictApi();
     const session = signedIn();
     server.use(
       http.get(`${API}/users/me`, () => HttpResponse.json({ error: 'nope' }, { status: 401 })),
     );
     const one = processServing(session, inProcess);
-    await expect(one.serverFetch('/users/me')).rejects.toBeInstanceOf(ReissueUnavailableError);
-    expect(api.calls).toBe(MAX_AUTH_RETRIES);
+    await expect(one.serverFetch('/users/me')).rejects.toBeInstanceOf(RequestRefusedError);
+    expect(api.calls).toBe(1);
+    expect(one.saved).toHaveLength(1);
     expect((await one.serverFetch('/teapot')).status).toBe(418);
   });
 });
@@ -221,18 +223,16 @@ describe('serverFetch in 2 processes sharing a real Redis, strict API', () => {
 
   /** As lib/server/coordinator.ts builds it: in-process single flight in front of Redis. */
   function redisCoordinator(call: ReissueCall<SessionUser>) {
-    const client = createRedisClient(redis.url, 1_000);
-    disconnects.push(() => client.redis.disconnect());
+    const connection = connectRedis({ kind: 'standalone', url: redis.url });
+    disconnects.push(() => connection.disconnect());
     const shared = createRedisCoordinator({
-      ...client,
+      link: createRedisLink({ connection, duringOutage: 'waiting', log: () => {} }),
       reissue: call,
-      fallback: call,
+      outageWaitMs: 3_000,
       secret: 'redis-outcome-secret-redis-outcome-secret',
       tokenPairSchema,
       outcomeTtlMs: 60_000,
-      lockTtlMs: 3_000,
-      waitMs: 4_000,
-      log: () => {},
+      callBudgetMs: 3_000,
     });
     return createInProcessCoordinator({ reissue: (t) => shared.reissue(t), outcomeTtlMs: 60_000 });
   }

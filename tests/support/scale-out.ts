@@ -3,34 +3,56 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startApp, startBackend, type Running } from '../../scripts/stack';
-import { startRedis, type RunningRedis } from './redis-server';
+import { startRedisCluster, type RedisClusterHandle } from './redis-cluster';
+import { startSentinelGroup, type SentinelGroup } from './redis-sentinel';
+import { startStandaloneRedis, type StandaloneRedis } from './redis-server';
 import { startRoundRobin, type Balancer } from './round-robin';
 
 /**
  * Production's shape in miniature: N `next start` processes behind one round-robin origin,
- * optionally sharing a real Redis, in front of the real API. Used by the scale-out browser
- * tests and the scale-out benchmark. Processes start one after another (a 2-core box).
+ * optionally sharing a real Redis (one server, a Sentinel group or a 3-primary Cluster), in
+ * front of the real API. Used by the scale-out browser tests and the scale-out benchmark.
+ * Processes start one after another (a 2-core box).
  */
-export interface ScaleOutStack {
+interface RedisDeployments {
+  standalone: StandaloneRedis;
+  sentinel: SentinelGroup;
+  cluster: RedisClusterHandle;
+}
+
+export type RedisTopologyName = keyof RedisDeployments;
+
+export interface ScaleOutStack<R = RedisDeployments[RedisTopologyName] | undefined> {
   origin: Balancer;
   api: Running;
   apps: Running[];
-  redis?: RunningRedis;
+  redis: R;
   secret: string;
   stop: () => Promise<void>;
 }
 
-export async function startScaleOutStack(options: {
+const START_REDIS: {
+  [T in RedisTopologyName]: () => Promise<RedisDeployments[T]>;
+} = {
+  standalone: startStandaloneRedis,
+  sentinel: () => startSentinelGroup(),
+  cluster: () => startRedisCluster(3),
+};
+
+export async function startScaleOutStack<T extends RedisTopologyName | undefined>(options: {
   apps: number;
-  redis: boolean;
+  /** Which Redis the processes share; none: each coordinates only itself. */
+  redis: T;
   apiEnv?: Record<string, string>;
   appEnv?: Record<string, string>;
-}): Promise<ScaleOutStack> {
+}): Promise<ScaleOutStack<T extends RedisTopologyName ? RedisDeployments[T] : undefined>> {
+  type Deployment = T extends RedisTopologyName ? RedisDeployments[T] : undefined;
   const secret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'token-reissue-scale-'));
   const running: { stop: () => Promise<void> }[] = [];
   try {
-    const redis = options.redis ? await startRedis() : undefined;
+    const topology = options.redis as RedisTopologyName | undefined;
+    const redis = (topology ? await START_REDIS[topology]() : undefined) as Deployment;
     if (redis) running.push(redis);
     const ports = await Promise.all(Array.from({ length: options.apps }, () => freePort()));
     // The origin's port is known only once it listens; start it first with its targets filled in later.
@@ -56,7 +78,7 @@ export async function startScaleOutStack(options: {
         secret,
         env: {
           NEXTAUTH_URL: origin.url,
-          ...(redis ? { REDIS_URL: redis.url } : {}),
+          ...redis?.env,
           ...options.appEnv,
         },
       });

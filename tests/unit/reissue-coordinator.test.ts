@@ -1,58 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createInProcessCoordinator, tokenHash } from '@/lib/core/server/coordinator/in-process';
+import { createInProcessCoordinator } from '@/lib/core/server/coordinator/in-process';
 import { withQuickRetry } from '@/lib/core/server/coordinator/quick-retry';
-import {
-  createRedisCoordinator,
-  type RedisCoordinatorOptions,
-} from '@/lib/core/server/coordinator/redis';
-import { createRedisClient } from '@/lib/core/server/coordinator/redis-client';
 import type { ReissueOutcome } from '@/lib/core/server/auth-backend';
 import type { ReissueCall } from '@/lib/core/server/coordinator/types';
+import { reissueKeys } from '@/lib/core/server/redis/keys';
 import type { SessionUser } from '@/lib/next-auth';
-import { tokenPairSchema } from '@/lib/validations/auth';
-import { startRedis, type RunningRedis } from '../support/redis-server';
-
-const SECRET = randomBytes(32).toString('base64url');
-const USER = { id: 'u1', email: 'demo@example.com', penName: 'Demo Writer', fieldImage: null };
-
-/**
- * A strict rotating API in memory: each refresh token works once; presenting a rotated one
- * again is reuse (the session ends). Counts its calls.
- */
-function strictApi(options: { delayMs?: number } = {}) {
-  const live = new Set<string>();
-  const api = {
-    calls: 0,
-    reuse: 0,
-    issue(): string {
-      const token = `rt-${randomBytes(16).toString('hex')}`;
-      live.add(token);
-      return token;
-    },
-    reissue: (async (refreshToken) => {
-      api.calls++;
-      await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 30));
-      if (!live.delete(refreshToken)) {
-        api.reuse++;
-        return { ok: false, code: 'SESSION_EXPIRED', reason: 'invalid_grant' };
-      }
-      const now = Date.now();
-      return {
-        ok: true,
-        tokens: {
-          accessToken: `at-${randomBytes(16).toString('hex')}`,
-          accessTokenExpiresAt: now + 60_000,
-          refreshToken: api.issue(),
-          refreshTokenExpiresAt: now + 3_600_000,
-          user: USER,
-        },
-      };
-    }) as ReissueCall<SessionUser>,
-  };
-  return api;
-}
+import { redisAppProcess } from '../support/redis-app-process';
+import { dumpKeys, startRedis, type RunningRedis } from '../support/redis-server';
+import { strictApi } from '../support/strict-api';
 
 describe('in-process coordinator', () => {
   test('50 concurrent reissues of one refresh token make one API call and share its successor', async () => {
@@ -103,45 +58,32 @@ describe('quick retry', () => {
 
 describe('Redis coordinator on a real redis-server', () => {
   let server: RunningRedis;
-  const clients: Redis[] = [];
+  const processes: ReturnType<typeof redisAppProcess>[] = [];
 
   beforeAll(async () => {
     server = await startRedis();
   });
   afterAll(async () => {
-    for (const client of clients) client.disconnect();
+    for (const p of processes) p.close();
     await server?.stop();
   });
 
   /** One app process: its own connection, its own in-process layer in front, as in production. */
   function processCoordinator(
     reissue: ReissueCall<SessionUser>,
-    overrides: Partial<RedisCoordinatorOptions<SessionUser>> = {},
+    overrides: Parameters<typeof redisAppProcess>[2] = {},
   ) {
-    const { redis, ready } = createRedisClient(server.url, 1_000);
-    clients.push(redis);
-    const shared = createRedisCoordinator({
-      redis,
-      ready,
-      reissue,
-      fallback: reissue,
-      secret: SECRET,
-      tokenPairSchema,
-      outcomeTtlMs: 60_000,
-      lockTtlMs: 2_000,
-      waitMs: 3_000,
-      log: () => {},
-      ...overrides,
-    });
-    return createInProcessCoordinator({ reissue: (t) => shared.reissue(t), outcomeTtlMs: 60_000 });
+    const app = redisAppProcess({ kind: 'standalone', url: server.url }, reissue, overrides);
+    processes.push(app);
+    return app.coordinator;
   }
 
   test('three processes × 20 concurrent reissues of one refresh token against a strict API: one call, one successor, no reuse', async () => {
     const api = strictApi({ delayMs: 100 });
-    const processes = [1, 2, 3].map(() => processCoordinator(api.reissue));
+    const app = [1, 2, 3].map(() => processCoordinator(api.reissue));
     const token = api.issue();
     const results = await Promise.all(
-      processes.flatMap((p) => Array.from({ length: 20 }, () => p.reissue(token))),
+      app.flatMap((p) => Array.from({ length: 20 }, () => p.reissue(token))),
     );
     expect(api.calls).toBe(1);
     expect(api.reuse).toBe(0);
@@ -176,15 +118,45 @@ describe('Redis coordinator on a real redis-server', () => {
     await processCoordinator(transient).reissue('rt-flaky');
     await processCoordinator(transient).reissue('rt-flaky');
     expect(flaky).toBe(2);
+    // The transient holder released its lock: nothing is left behind for that token.
+    const keys = reissueKeys('token-reissue:', 'rt-flaky');
+    const held = await dumpKeys(server.url);
+    expect(Object.keys(held).filter((k) => Object.values(keys).includes(k))).toEqual([]);
+  });
+
+  test('the lock, the outcome and the rotated mark of one token share a hash tag; the lock is released', async () => {
+    const api = strictApi();
+    const token = api.issue();
+    const dead = 'rt-dead-tagged';
+    await processCoordinator(api.reissue).reissue(token);
+    await processCoordinator(async () => ({
+      ok: false,
+      code: 'SESSION_EXPIRED',
+      reason: 'invalid_grant',
+    })).reissue(dead);
+    const keys = reissueKeys('token-reissue:', token);
+    const held = await dumpKeys(server.url);
+    expect(keys.outcome).toMatch(/^token-reissue:\{[\w-]+\}:outcome$/);
+    expect(keys.lock.slice(0, keys.lock.indexOf('}'))).toBe(
+      keys.outcome.slice(0, keys.outcome.indexOf('}')),
+    );
+    expect(held[keys.outcome]).toBeDefined();
+    expect(held[keys.rotated]).toBe('1');
+    expect(held[keys.lock]).toBeUndefined();
+    // A dead token's verdict is shared, but it was not rotated: no mark for the rollback guard.
+    expect(held[reissueKeys('token-reissue:', dead).outcome]).toBeDefined();
+    expect(held[reissueKeys('token-reissue:', dead).rotated]).toBeUndefined();
   });
 
   test('a lock whose holder died expires and a waiting process takes over', async () => {
     const api = strictApi();
     const token = api.issue();
-    const raw = new Redis(server.url);
-    clients.push(raw);
+    const raw = redisAppProcess({ kind: 'standalone', url: server.url }, api.reissue);
+    processes.push(raw);
     // A holder that took the lock and then died: nobody will release it or store an outcome.
-    await raw.set(`token-reissue:${tokenHash(token)}:lock`, 'dead-holder', 'PX', 400);
+    await raw.link.run((redis) =>
+      redis.set(reissueKeys('token-reissue:', token).lock, 'dead-holder', 'PX', 400, 'NX'),
+    );
 
     const started = Date.now();
     const result = await processCoordinator(api.reissue).reissue(token);
@@ -198,9 +170,11 @@ describe('Redis coordinator on a real redis-server', () => {
   test('a waiter gives up with "unavailable" after its bounded wait, without calling the API', async () => {
     const api = strictApi();
     const token = api.issue();
-    const raw = new Redis(server.url);
-    clients.push(raw);
-    await raw.set(`token-reissue:${tokenHash(token)}:lock`, 'slow-holder', 'PX', 10_000);
+    const raw = redisAppProcess({ kind: 'standalone', url: server.url }, api.reissue);
+    processes.push(raw);
+    await raw.link.run((redis) =>
+      redis.set(reissueKeys('token-reissue:', token).lock, 'slow-holder', 'PX', 10_000, 'NX'),
+    );
 
     const started = Date.now();
     const result = await processCoordinator(api.reissue, { waitMs: 300 }).reissue(token);
@@ -216,55 +190,16 @@ describe('Redis coordinator on a real redis-server', () => {
     const token = api.issue();
     const result = await processCoordinator(api.reissue).reissue(token);
     if (!result.ok) throw new Error('reissue failed');
-    const raw = new Redis(server.url);
-    clients.push(raw);
-    const keys = await raw.keys('*');
-    const dump = (await Promise.all(keys.map(async (k) => `${k}=${await raw.get(k)}`))).join('\n');
-    expect(keys).toContain(`token-reissue:${tokenHash(token)}:outcome`);
+    const held = await dumpKeys(server.url);
+    const dump = Object.entries(held)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n');
+    expect(Object.keys(held)).toContain(reissueKeys('token-reissue:', token).outcome);
     const secrets = [token, result.tokens.refreshToken, result.tokens.accessToken];
     for (const secret of secrets) {
       expect(dump).not.toContain(secret);
       expect(dump).not.toContain(Buffer.from(secret).toString('base64url'));
       expect(dump).not.toContain(Buffer.from(secret).toString('base64'));
-    }
-  });
-});
-
-describe('Redis coordinator when Redis dies', () => {
-  test('after the real redis-server is killed, every reissue settles through the fallback, none throws, and one line is logged', async () => {
-    const server = await startRedis();
-    const lines: string[] = [];
-    const api = strictApi();
-    const { redis, ready } = createRedisClient(server.url, 1_000);
-    try {
-      const coordinator = createRedisCoordinator({
-        redis,
-        ready,
-        reissue: api.reissue,
-        fallback: api.reissue,
-        secret: SECRET,
-        tokenPairSchema,
-        outcomeTtlMs: 60_000,
-        lockTtlMs: 2_000,
-        waitMs: 3_000,
-        log: (line) => lines.push(line),
-      });
-      expect((await coordinator.reissue(api.issue())).ok).toBe(true);
-      await server.kill();
-
-      const started = Date.now();
-      const results = await Promise.all(
-        Array.from({ length: 20 }, () => coordinator.reissue(api.issue())),
-      );
-      const elapsed = Date.now() - started;
-      console.log(`20 reissues with Redis killed: ${elapsed} ms, log: ${lines.join(' | ')}`);
-      expect(results.every((r) => r.ok)).toBe(true);
-      expect(elapsed).toBeLessThan(5_000);
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/Redis unreachable/);
-    } finally {
-      redis.disconnect();
-      await server.stop();
     }
   });
 });

@@ -61,15 +61,15 @@ test('a successful reissue marks the presented refresh token rotated; a failed o
       : { ok: true, tokens: pair(2) },
   );
   const reissuer = createServerReissuer({ backend: api.backend, coordinator: sharingCoordinator });
-  expect(reissuer.wasRotated('refresh-1')).toBe(false);
+  expect(await reissuer.wasRotated('refresh-1')).toBe(false);
   await reissuer.reissue('refresh-1');
-  expect(reissuer.wasRotated('refresh-1')).toBe(true);
+  expect(await reissuer.wasRotated('refresh-1')).toBe(true);
   expect(await reissuer.reissue('dead')).toEqual({
     ok: false,
     code: 'SESSION_EXPIRED',
     reason: 'invalid_grant',
   });
-  expect(reissuer.wasRotated('dead')).toBe(false);
+  expect(await reissuer.wasRotated('dead')).toBe(false);
 });
 
 test('an outcome another process produced (the coordinator did not call here) still counts as rotated', async () => {
@@ -81,7 +81,7 @@ test('an outcome another process produced (the coordinator did not call here) st
   const outcome = await reissuer.reissue('refresh-1');
   expect(outcome.ok && outcome.tokens.accessToken).toBe('access-3');
   expect(api.calls).toEqual([]);
-  expect(reissuer.wasRotated('refresh-1')).toBe(true);
+  expect(await reissuer.wasRotated('refresh-1')).toBe(true);
 });
 
 test('a provider that does not rotate hands the same refresh token back: it is not marked rotated, so its ticket is not stale', async () => {
@@ -89,7 +89,7 @@ test('a provider that does not rotate hands the same refresh token back: it is n
   const reissuer = createServerReissuer({ backend: api.backend, coordinator: sharingCoordinator });
   const outcome = await reissuer.reissue('kept');
   expect(outcome.ok && outcome.tokens.refreshToken).toBe('kept');
-  expect(reissuer.wasRotated('kept')).toBe(false);
+  expect(await reissuer.wasRotated('kept')).toBe(false);
 });
 
 test('a rejected access token is remembered until its expiry, and never once expired', async () => {

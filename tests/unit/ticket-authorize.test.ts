@@ -43,7 +43,7 @@ function check(
     cookies,
     store,
     open: tickets.open,
-    reissuer: { wasRotated: (token) => rotated.includes(token) },
+    reissuer: { wasRotated: async (token) => rotated.includes(token) },
     usedTickets,
   });
 }

@@ -1,5 +1,5 @@
 import { afterEach, expect, test, vi } from 'vitest';
-import { memoryUsedTicketStore } from '@/lib/server/used-tickets';
+import { memoryUsedTicketStore } from '@/lib/core/server/used-tickets';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -13,10 +13,20 @@ const MESSAGES: Record<OpenInspectorResult, string> = {
   unavailable: 'The inspector is only part of development builds.',
 };
 
-/** Opens Stately's inspector on this tab's actor. Development only; the window opens in the click. */
+/**
+ * Opens Stately's inspector on this tab's actor; the window opens in the click. Development only:
+ * a production build says so in its place, and how to get it.
+ */
 export function InspectorButton() {
   const [result, setResult] = useState<OpenInspectorResult>();
-  if (!inspectorAvailable()) return null;
+  if (!inspectorAvailable()) {
+    return (
+      <p className="control-off" data-testid="inspector-off">
+        The Stately inspector is off in production builds. Run <code>npm run dev</code> to open it
+        from here.
+      </p>
+    );
+  }
   return (
     <div className="inspector-action">
       <button type="button" className="secondary" onClick={() => setResult(openInspector())}>

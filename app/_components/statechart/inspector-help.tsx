@@ -6,10 +6,11 @@ export function InspectorHelp() {
       <h2 id="inspector-heading">Watch it in the Stately inspector</h2>
       {development ? (
         <p>
-          <strong>Open in the Stately inspector</strong> (beside the counters) opens a second window
-          with Stately&apos;s inspector showing this tab&apos;s auth actor: every event, state and
-          context change since the page loaded, as a sequence diagram or the machine itself. Nothing
-          opens until you ask; if nothing appears, allow pop-ups for this site.
+          <strong>Open in the Stately inspector</strong>, the last button on the panel, opens a
+          second window with Stately&apos;s inspector showing this tab&apos;s auth actor: every
+          event, state and context change since the page loaded, as a sequence diagram or the
+          machine itself. Nothing opens until you ask; if nothing appears, allow pop-ups for this
+          site.
         </p>
       ) : (
         <p>

@@ -1,23 +1,24 @@
+import { LABEL_LINE_HEIGHT } from '@/app/_components/statechart/label-placement';
 import type {
   EdgeLayout,
   NodeLayout,
   StatechartLayout,
 } from '@/app/_components/statechart/statechart-layout';
 
-const LINE_HEIGHT = 13;
-
+/** The label's lines centred in the box the layout placed clear of every line. */
 function EdgeLabel({ edge, last }: { edge: EdgeLayout; last: boolean }) {
-  const top = edge.label.y - ((edge.events.length - 1) * LINE_HEIGHT) / 2;
+  const { x, y, width } = edge.labelBox;
+  const middle = x + width / 2;
   return (
     <text
       className={`sc-edge-label${last ? ' sc-edge-label-last' : ''}`}
-      x={edge.label.x}
-      y={top}
-      textAnchor={edge.labelAnchor}
+      x={middle}
+      y={y + LABEL_LINE_HEIGHT / 2}
+      textAnchor="middle"
       aria-hidden="true"
     >
       {edge.events.map((event, index) => (
-        <tspan key={event} x={edge.label.x} dy={index === 0 ? '0.35em' : LINE_HEIGHT}>
+        <tspan key={event} x={middle} dy={index === 0 ? '0.35em' : LABEL_LINE_HEIGHT}>
           {event}
         </tspan>
       ))}

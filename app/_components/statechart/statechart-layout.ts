@@ -1,23 +1,18 @@
 import type { DiagramState, MachineDiagram } from 'token-reissue';
+import { center, cubic, exitPoint, outline, type Box, type Curve } from './chart-geometry';
+import { placeLabels, type LabelRequest } from './label-placement';
+import { ANY_STATE, BASE_HEIGHT, LOOPS, POSITIONS, ROUTES } from './statechart-routes';
 
 /**
  * Where to draw a machine description (`machines/auth.diagram.ts`) as SVG. The states and
- * transitions come from the machine; only positions live here. A state without a position is
- * placed in a row along the bottom, a transition without a bend is drawn straight, so a change
- * to the machine shows up in the picture without touching this file.
+ * transitions come from the machine; only positions and routes live here, and each label is
+ * placed clear of every other label and line (label-placement.ts). A state without a position
+ * goes in a row along the bottom, a transition without a route is drawn straight, so a change
+ * to the machine shows up in the picture without touching this file (statechart-routes.ts holds
+ * the hand-drawn positions and routes).
  */
 
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface Point {
-  x: number;
-  y: number;
-}
+export type { Box, Point } from './chart-geometry';
 
 export interface NodeLayout extends DiagramState {
   box: Box;
@@ -35,8 +30,8 @@ export interface EdgeLayout {
   /** Full `event [guard] / actions` labels, for the tooltip. */
   details: string[];
   path: string;
-  label: Point;
-  labelAnchor: 'start' | 'middle' | 'end';
+  /** Where the label's lines go, clear of every line and other label. */
+  labelBox: Box;
 }
 
 export interface StatechartLayout {
@@ -51,118 +46,23 @@ export interface StatechartLayout {
 const WIDTH = 880;
 const ROW_HEIGHT = 70;
 
-const POSITIONS: Record<string, Box> = {
-  authenticated: { x: 282, y: 16, width: 316, height: 124 },
-  'authenticated.active': { x: 304, y: 62, width: 128, height: 56 },
-  'authenticated.refreshed': { x: 448, y: 62, width: 132, height: 56 },
-  signedOut: { x: 28, y: 210, width: 136, height: 56 },
-  expired: { x: 716, y: 210, width: 136, height: 56 },
-  // Wide enough that the proactive → reactive label fits between the two children.
-  refreshing: { x: 250, y: 290, width: 380, height: 120 },
-  'refreshing.proactive': { x: 266, y: 338, width: 120, height: 56 },
-  'refreshing.reactive': { x: 494, y: 338, width: 120, height: 56 },
-};
-const ANY_STATE: Box = { x: 42, y: 352, width: 108, height: 30 };
-const BASE_HEIGHT = 430;
-
-/** Sideways pull of each arrow, in px (positive bends to the left of the direction of travel). */
-const BENDS: Record<string, number> = {
-  'signedOut->authenticated': 50,
-  'authenticated->signedOut': 50,
-  'authenticated->refreshing.proactive': -30,
-  'authenticated->refreshing.reactive': 30,
-  'refreshing->authenticated': 0,
-  'refreshing->authenticated.refreshed': -90,
-  'refreshing->signedOut': -40,
-  'refreshing->expired': 40,
-  'expired->signedOut': 300,
-  'expired->authenticated': 40,
-};
-
-/** Where along an arrow its label sits, from 0 (source) to 1 (target); 0.5 unless listed. */
-const LABEL_AT: Record<string, number> = {
-  'refreshing->authenticated': 0.72,
-  'refreshing->authenticated.refreshed': 0.4,
-  'authenticated->refreshing.proactive': 0.55,
-  'authenticated->refreshing.reactive': 0.55,
-  'expired->authenticated': 0.35,
-};
-
-/** Which side a self-transition loops out of. */
-const LOOP_SIDES: Record<string, 'right' | 'bottom' | 'left'> = {
-  authenticated: 'right',
-  refreshing: 'right',
-};
-
-const center = (box: Box): Point => ({ x: box.x + box.width / 2, y: box.y + box.height / 2 });
-const fmt = (n: number) => Math.round(n * 10) / 10;
-const point = (p: Point) => `${fmt(p.x)} ${fmt(p.y)}`;
-
-/** Where a ray from the box's centre towards `toward` leaves the box. */
-function exitPoint(box: Box, toward: Point): Point {
-  const c = center(box);
-  const dx = toward.x - c.x;
-  const dy = toward.y - c.y;
-  if (dx === 0 && dy === 0) return c;
-  const t = Math.min(
-    dx === 0 ? Infinity : box.width / 2 / Math.abs(dx),
-    dy === 0 ? Infinity : box.height / 2 / Math.abs(dy),
-  );
-  return { x: c.x + dx * t, y: c.y + dy * t };
+function loop(box: Box, x = center(box).x): Curve {
+  const y = box.y + box.height;
+  return cubic({ x: x - 16, y }, { x: x + 16, y }, [
+    { x: x - 50, y: y + 44 },
+    { x: x + 50, y: y + 44 },
+  ]);
 }
 
-function curve(
-  from: Box,
-  to: Box,
-  bend: number,
-  t = 0.5,
-): Pick<EdgeLayout, 'path' | 'label' | 'labelAnchor'> {
-  const a = center(from);
-  const b = center(to);
-  const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
-  const control = {
-    x: (a.x + b.x) / 2 + ((b.y - a.y) / length) * bend,
-    y: (a.y + b.y) / 2 - ((b.x - a.x) / length) * bend,
-  };
-  const start = exitPoint(from, control);
-  const end = exitPoint(to, control);
-  const middle = {
-    x: (1 - t) ** 2 * start.x + 2 * (1 - t) * t * control.x + t ** 2 * end.x,
-    y: (1 - t) ** 2 * start.y + 2 * (1 - t) * t * control.y + t ** 2 * end.y,
-  };
-  const path = `M ${point(start)} Q ${point(control)} ${point(end)}`;
-  // Beside a mostly vertical arrow, on the side it bows to; centred on any other.
-  if (Math.abs(b.y - a.y) > Math.abs(b.x - a.x) * 1.2) {
-    const right = control.x >= (start.x + end.x) / 2;
-    return {
-      path,
-      label: { x: middle.x + (right ? 8 : -8), y: middle.y },
-      labelAnchor: right ? 'start' : 'end',
-    };
-  }
-  return { path, label: middle, labelAnchor: 'middle' };
-}
-
-function loop(
-  box: Box,
-  side: 'right' | 'bottom' | 'left',
-): Omit<EdgeLayout, 'id' | 'source' | 'target' | 'events' | 'details'> {
-  const c = center(box);
-  if (side === 'bottom') {
-    const y = box.y + box.height;
-    return {
-      path: `M ${point({ x: c.x - 16, y })} C ${point({ x: c.x - 50, y: y + 44 })} ${point({ x: c.x + 50, y: y + 44 })} ${point({ x: c.x + 16, y })}`,
-      label: { x: c.x, y: y + 46 },
-      labelAnchor: 'middle',
-    };
-  }
-  const x = side === 'right' ? box.x + box.width : box.x;
-  const out = side === 'right' ? 46 : -46;
-  return {
-    path: `M ${point({ x, y: c.y - 14 })} C ${point({ x: x + out, y: c.y - 44 })} ${point({ x: x + out, y: c.y + 44 })} ${point({ x, y: c.y + 14 })}`,
-    label: { x: x + out * 0.8 + (side === 'right' ? 6 : -6), y: c.y },
-    labelAnchor: side === 'right' ? 'start' : 'end',
-  };
+/** Boxes no label may cover: simple states, composite states' names, the initial-state markers. */
+function fixedBoxes(nodes: NodeLayout[], anyState: Box | undefined): Box[] {
+  return [
+    ...(anyState ? [anyState] : []),
+    ...nodes.flatMap(({ box, composite, key, initial }) => [
+      composite ? { x: box.x + 8, y: box.y + 6, width: key.length * 10 + 12, height: 24 } : box,
+      ...(initial ? [{ x: box.x - 18, y: box.y + box.height / 2 - 6, width: 18, height: 12 }] : []),
+    ]),
+  ];
 }
 
 export function layoutStatechart(diagram: MachineDiagram): StatechartLayout {
@@ -204,15 +104,42 @@ export function layoutStatechart(diagram: MachineDiagram): StatechartLayout {
     groups.set(id, group);
   }
 
-  const edges = [...groups].map(([id, group]): EdgeLayout => {
+  const drawn = [...groups].map(([id, group]) => {
     const to = boxes.get(group.target)!;
-    if (group.source === group.target) {
-      return { id, ...group, ...loop(to, LOOP_SIDES[group.target] ?? 'right') };
+    const route = ROUTES[id];
+    let curve: Curve;
+    if (group.source === group.target) curve = loop(to, LOOPS[group.target]?.x);
+    else if (route) curve = cubic(route.from, route.to, route.via);
+    else {
+      const from = group.source === null ? ANY_STATE : boxes.get(group.source)!;
+      curve = cubic(exitPoint(from, center(to)), exitPoint(to, center(from)));
     }
-    const from = group.source === null ? ANY_STATE : boxes.get(group.source)!;
-    return { id, ...group, ...curve(from, to, BENDS[id] ?? 0, LABEL_AT[id]) };
+    const hint =
+      route?.label ?? (group.source === group.target ? { side: 'below' as const } : undefined);
+    return { id, group, curve, hint, routed: Boolean(route) || id in LOOPS };
   });
 
+  const anyState = drawn.some(({ group }) => group.source === null) ? ANY_STATE : undefined;
+  const requests: LabelRequest[] = drawn
+    // Routed edges first: the picture was drawn around them; new transitions take what is left.
+    .sort((a, b) => Number(b.routed) - Number(a.routed))
+    .map(({ id, group, curve, hint }) => ({ id, lines: group.events, points: curve.points, hint }));
+  const labels = placeLabels(requests, {
+    bounds: { x: 0, y: 0, width: WIDTH, height },
+    boxes: fixedBoxes(nodes, anyState),
+    lines: [
+      ...drawn.map(({ curve }) => curve.points),
+      ...nodes.map(({ box }) => outline(box)),
+      ...(anyState ? [outline(anyState)] : []),
+    ],
+  });
+
+  const edges = drawn.map(({ id, group, curve }): EdgeLayout => ({
+    id,
+    ...group,
+    path: curve.path,
+    labelBox: labels.get(id)!,
+  }));
   return { width: WIDTH, height, nodes, edges, anyState: ANY_STATE };
 }
 

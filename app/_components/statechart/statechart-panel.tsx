@@ -11,6 +11,7 @@ import { useIsClient } from '@/app/_components/hooks/use-is-client';
 import { useNow } from '@/app/_components/hooks/use-now';
 import { useStateHistory } from '@/app/_components/hooks/use-state-history';
 import { authMachineDiagram } from 'token-reissue';
+import { browserTimings, formatOffset, timeOnTheWay, UNKNOWN_UNCERTAINTY_MS } from './clock-offset';
 import { DebugActions } from './debug-actions';
 import { InspectorButton } from './inspector-button';
 import { StatechartDiagram } from './statechart-diagram';
@@ -32,10 +33,20 @@ function TokenCountdown({ expiresAt, receivedAt }: { expiresAt: number; received
   );
 }
 
-/** Server clock minus this browser's, e.g. `server +10:00` (m:ss). */
-function formatOffset(offset: number): string {
-  if (Math.abs(offset) < 1_000) return 'in step with the server';
-  return `server ${offset > 0 ? '+' : '−'}${formatRemaining(Math.abs(offset))}`;
+/** Server clock minus this browser's, allowing for how long the measured answer was on its way. */
+function ClockOffset({ offset, measuredAt }: { offset: number; measuredAt: number | null }) {
+  const { entries, timeOrigin } = browserTimings();
+  const onTheWay =
+    measuredAt === null ? UNKNOWN_UNCERTAINTY_MS : timeOnTheWay(measuredAt, entries, timeOrigin);
+  return (
+    <dd
+      className="stats-text"
+      data-testid="clock-offset"
+      title={`Measured ${(offset / 1000).toFixed(1)} s; the answer was up to ${(onTheWay / 1000).toFixed(1)} s on its way.`}
+    >
+      {formatOffset(offset, onTheWay)}
+    </dd>
+  );
 }
 
 function LivePanel() {
@@ -66,6 +77,8 @@ function LivePanel() {
       // interceptors let join without an event (the cheap path), as the counter below shows.
       data-coalesced={traffic.coalesced + context.coalescedCount}
       data-breaker={context.breaker ? 'stopped' : 'on'}
+      // 401s the chart read as a route refusing a good token: no reissue for those.
+      data-refused={context.refusedCount}
       // The token's last characters tell one token from the next; the whole token stays out of the DOM.
       data-token-tag={context.accessToken?.slice(-8) ?? ''}
     >
@@ -80,6 +93,9 @@ function LivePanel() {
               label={`The auth machine of this tab. Current state: ${leaf}.`}
             />
           </div>
+          <p className="sc-scroll-hint" aria-hidden="true">
+            Swipe the chart sideways to see all of it.
+          </p>
           <p className="sr-only" aria-live="polite">
             Current state: {leaf}
           </p>
@@ -93,7 +109,6 @@ function LivePanel() {
               </li>
             ))}
           </ol>
-          <TransitionTable diagram={authMachineDiagram} />
         </div>
         <div className="sc-side">
           <dl className="stats">
@@ -127,8 +142,15 @@ function LivePanel() {
               <dd data-testid="coalesced-count">{traffic.coalesced + context.coalescedCount}</dd>
             </div>
             <div>
+              <dt>Refused by a route</dt>
+              <dd data-testid="refused-count">{context.refusedCount}</dd>
+            </div>
+            <div>
               <dt>Clock offset</dt>
-              <dd data-testid="clock-offset">{formatOffset(context.clockOffset)}</dd>
+              <ClockOffset
+                offset={context.clockOffset}
+                measuredAt={context.accessTokenReceivedAt}
+              />
             </div>
             <div>
               <dt>Requests waiting</dt>
@@ -157,6 +179,8 @@ function LivePanel() {
           <InspectorButton />
         </div>
       </div>
+      {/* Below both columns: the table needs the panel's whole width. */}
+      <TransitionTable diagram={authMachineDiagram} />
     </div>
   );
 }

@@ -28,7 +28,17 @@ export interface BrowserAuthOptions<U extends BaseUser> {
   inspect?: () => Observer<InspectionEvent> | undefined;
   /** Shares sessions and sign-outs with the other tabs over a BroadcastChannel (default on). */
   tabs?: boolean;
+  /**
+   * At most this many `clientAuth` requests on the wire at once (default
+   * `BROWSER_MAX_IN_FLIGHT`, a browser's HTTP/1.1 connections per host). The rest wait in the
+   * page and take their token as they leave, so a burst longer than a token's life never sends
+   * an expired one. Raise it for an API served over HTTP/2.
+   */
+  maxInFlight?: number;
 }
+
+/** Browsers open at most 6 HTTP/1.1 connections per host and queue further requests unseen. */
+export const BROWSER_MAX_IN_FLIGHT = 6;
 
 export type BrowserAuthActor<U extends BaseUser> = Actor<ReturnType<typeof createAuthMachine<U>>>;
 
@@ -76,10 +86,15 @@ export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U
  * The browser's axios instances: `client` never touches the actor, `clientAuth` carries its
  * token. `getActor` is called at request time, so importing creates no actor.
  */
-export function createBrowserInstances<U extends BaseUser>(getActor: () => AuthMachineActor<U>) {
+export function createBrowserInstances<U extends BaseUser>(
+  getActor: () => AuthMachineActor<U>,
+  { maxInFlight = BROWSER_MAX_IN_FLIGHT }: Pick<BrowserAuthOptions<U>, 'maxInFlight'> = {},
+) {
   const client = createApiInstance();
   const clientAuth = createApiInstance();
-  const { traffic } = attachAuthInterceptors(clientAuth, actorTokenSource(getActor));
+  const { traffic } = attachAuthInterceptors(clientAuth, actorTokenSource(getActor), {
+    maxInFlight,
+  });
   return {
     client,
     clientAuth,
@@ -96,5 +111,5 @@ export function createBrowserInstances<U extends BaseUser>(getActor: () => AuthM
 /** Both in one call: what an adopting app's `lib/auth/browser.ts` needs. */
 export function createBrowserAuth<U extends BaseUser>(options: BrowserAuthOptions<U>) {
   const tab = createTabActor(options);
-  return { ...tab, ...createBrowserInstances(tab.actor) };
+  return { ...tab, ...createBrowserInstances(tab.actor, options) };
 }

@@ -1,10 +1,16 @@
 import { waitFor, type Actor, type SnapshotFrom } from 'xstate';
-import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '../errors';
+import {
+  NotSignedInError,
+  ReissueUnavailableError,
+  RequestRefusedError,
+  SessionExpiredError,
+} from '../errors';
 import {
   createAuthMachine,
   REISSUE_TIMEOUT_MS,
   shouldWakeBeforeSending,
   usableToken,
+  usableUntil,
 } from '../../../machines/auth.machine';
 import type { BaseUser } from '../types';
 import type { TokenSource } from './interceptors';
@@ -29,7 +35,9 @@ export interface ActorTokenSourceOptions {
  *
  * Cheap on purpose: a request with a good token reads the snapshot synchronously (`peek`), and a
  * 401 that finds a reissue in flight joins it without sending the machine anything; only the
- * first 401 for the current token is an event (one macrostep for the whole burst).
+ * first 401 for the current token is an event (one macrostep for the whole burst). Whether a 401
+ * is a refusal of the route rather than a dead token is the chart's call (its `isRefusal` guard):
+ * the source only reads the answer.
  */
 export function actorTokenSource<U extends BaseUser>(
   actor: AuthMachineActor<U> | (() => AuthMachineActor<U>),
@@ -42,6 +50,19 @@ export function actorTokenSource<U extends BaseUser>(
    * request would be notified of every snapshot, which is quadratic in the number of waiters.
    */
   const waits = new WeakMap<object, Promise<AuthSnapshot<U>>>();
+
+  /**
+   * A token the API rejected whose reissue then failed for now. The machine keeps it (it is
+   * still the session's token, and retries on its own schedule), but no request carries it:
+   * requests still waiting to leave would only be refused and start reissue after reissue,
+   * ahead of the retry schedule. They fail as retryable instead, as the rejected ones did.
+   */
+  let dead: string | null = null;
+
+  function usable(snapshot: AuthSnapshot<U>): string | null {
+    const token = usableToken(snapshot);
+    return token !== null && token === dead ? null : token;
+  }
 
   function settled(ref: AuthMachineActor<U>): Promise<AuthSnapshot<U>> {
     const current = ref.getSnapshot();
@@ -60,8 +81,11 @@ export function actorTokenSource<U extends BaseUser>(
   }
 
   function tokenOf(snapshot: AuthSnapshot<U>): string {
-    const token = usableToken(snapshot);
+    const token = usable(snapshot);
     if (token) return token;
+    if (snapshot.matches('authenticated') || snapshot.matches('refreshing')) {
+      throw new ReissueUnavailableError();
+    }
     throw snapshot.matches('expired') ? new SessionExpiredError() : new NotSignedInError();
   }
 
@@ -70,7 +94,7 @@ export function actorTokenSource<U extends BaseUser>(
 
     peek() {
       const snapshot = resolve().getSnapshot();
-      return shouldWakeBeforeSending(snapshot) ? null : usableToken(snapshot);
+      return shouldWakeBeforeSending(snapshot) ? null : usable(snapshot);
     },
 
     acquire() {
@@ -78,12 +102,30 @@ export function actorTokenSource<U extends BaseUser>(
       // After a sleep the token may be dead before any timer noticed: reissue before sending.
       if (shouldWakeBeforeSending(ref.getSnapshot())) ref.send({ type: 'WAKE' });
       const snapshot = ref.getSnapshot();
-      const now = usableToken(snapshot);
+      const now = usable(snapshot);
       if (now) return Promise.resolve(now);
-      return settled(ref).then(tokenOf);
+      // Waiting for a reissue that replaces an unusable token: if none comes, that token is dead.
+      const replacing = snapshot.matches({ refreshing: 'reactive' })
+        ? snapshot.context.accessToken
+        : null;
+      return settled(ref).then((after) => {
+        if (
+          replacing &&
+          after.matches('authenticated') &&
+          after.context.accessToken === replacing
+        ) {
+          dead = replacing;
+        }
+        return tokenOf(after);
+      });
     },
 
-    renew(rejected) {
+    goodUntil(token) {
+      const { context } = resolve().getSnapshot();
+      return token === context.accessToken ? usableUntil(context, Date.now()) : undefined;
+    },
+
+    renew(rejected, { afterRenewal = false } = {}) {
       const ref = resolve();
       const before = ref.getSnapshot();
       const current = before.context.accessToken;
@@ -93,12 +135,23 @@ export function actorTokenSource<U extends BaseUser>(
       // The first 401 for the current token starts (or turns reactive) the one reissue; later
       // ones find it in flight and only wait.
       const joins = before.matches({ refreshing: 'reactive' }) || current !== rejected;
-      if (!joins) ref.send({ type: 'TOKEN_REJECTED', token: rejected });
+      if (!joins) {
+        ref.send({
+          type: 'TOKEN_REJECTED',
+          token: rejected,
+          ...(afterRenewal && { afterRenewal }),
+        });
+        // The chart read it as the route refusing a good token: no reissue, the session is fine.
+        if (ref.getSnapshot().context.refusedCount > before.context.refusedCount) {
+          return Promise.reject(new RequestRefusedError());
+        }
+      }
       return settled(ref).then((snapshot) => {
         if (snapshot.matches('expired')) throw new SessionExpiredError();
         if (snapshot.matches('signedOut')) throw new NotSignedInError();
         const token = usableToken(snapshot);
-        if (token && token !== rejected) return token;
+        if (token && token !== rejected && token !== dead) return token;
+        if (token === rejected) dead = rejected;
         throw new ReissueUnavailableError();
       });
     },

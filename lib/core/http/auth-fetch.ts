@@ -3,13 +3,15 @@
  * axios (Server Components, mostly). It follows the same rules as the axios interceptors
  * (`interceptors.ts`), through the same `TokenSource`: take a token (waiting out a reissue in
  * flight), send it, and on a 401 ask the source to renew the token that failed and retry, at
- * most `MAX_AUTH_RETRIES` times. Single flight and persistence are the source's (on the Next
+ * most `MAX_AUTH_RETRIES` times for a token that was still good (`MAX_EXPIRED_RETRIES` for one
+ * that ran out on its way); a token a reissue just gave it, rejected again, is the route
+ * refusing (`RequestRefusedError`), not a reason for another reissue. Single flight and persistence are the source's (on the Next
  * server: the shared reissuer and the request's cookie store), so a burst of fetches and a burst
  * of axios calls cost the API the same one reissue.
  */
-import { ReissueUnavailableError } from '../errors';
+import { RequestRefusedError } from '../errors';
 import { API_TIMEOUT_MS } from './instance';
-import { MAX_AUTH_RETRIES, type TokenSource } from './interceptors';
+import { MAX_AUTH_RETRIES, MAX_EXPIRED_RETRIES, type TokenSource } from './interceptors';
 
 export interface AuthFetchOptions {
   /** Relative URLs (`/posts`) resolve against this; absolute ones are sent as they are. */
@@ -26,8 +28,8 @@ export type AuthFetch = (input: string | URL | Request, init?: RequestInit) => P
 /**
  * Resolves with the API's response, whatever its status, as `fetch` does, except that a 401
  * is retried with a renewed token, and auth failures reject with the source's typed errors
- * (`SessionExpiredError`, `ReissueUnavailableError`, `NotSignedInError`). A request still
- * rejected after its last retry rejects as retryable, never as "session ended".
+ * (`SessionExpiredError`, `ReissueUnavailableError`, `NotSignedInError`, `RequestRefusedError`).
+ * A request still rejected after its last retry is refused, never "session ended".
  */
 export function createAuthFetch(source: TokenSource, options: AuthFetchOptions = {}): AuthFetch {
   const timeoutMs = options.timeoutMs ?? API_TIMEOUT_MS;
@@ -39,8 +41,14 @@ export function createAuthFetch(source: TokenSource, options: AuthFetchOptions =
   return async function authFetch(input, init) {
     // One Request holds the body; each attempt sends a clone, so a retry resends it intact.
     const original = new Request(resolve(input), init);
-    let token = source.peek?.() ?? (await source.acquire());
-    for (let retries = 0; ; retries++) {
+    const peeked = source.peek?.();
+    // A token this request waited for a reissue to give it (as a retry's always is).
+    let awaited = !peeked && source.isRenewing();
+    let token = peeked ?? (await source.acquire());
+    let retries = 0;
+    let expiredRetries = 0;
+    for (;;) {
+      const goodUntil = source.goodUntil?.(token);
       const attempt = original.clone();
       attempt.headers.set('Authorization', `Bearer ${token}`);
       const signal = AbortSignal.any([original.signal, AbortSignal.timeout(timeoutMs)]);
@@ -48,10 +56,16 @@ export function createAuthFetch(source: TokenSource, options: AuthFetchOptions =
       if (response.status !== 401) return response;
       // The body is not read: free the connection (not awaited: some streams settle late).
       void response.body?.cancel().catch(() => {});
-      if (retries >= MAX_AUTH_RETRIES) {
-        throw new ReissueUnavailableError('The API kept rejecting renewed tokens. Try again.');
+      const outlived = goodUntil !== undefined && Date.now() >= goodUntil;
+      if (outlived ? expiredRetries >= MAX_EXPIRED_RETRIES : retries >= MAX_AUTH_RETRIES) {
+        throw new RequestRefusedError(
+          'The API kept rejecting renewed tokens for this request. You are still signed in.',
+        );
       }
-      token = await source.renew(token);
+      token = await source.renew(token, { afterRenewal: !outlived && awaited });
+      awaited = true;
+      if (outlived) expiredRetries++;
+      else retries++;
     }
   };
 }

@@ -4,7 +4,7 @@
  * passed in (where this request's session lives, how to persist it, the reissuer), so it runs
  * the same in Server Components, route handlers, server actions and a unit test with fakes.
  */
-import { NotSignedInError, reissueError } from '../errors';
+import { NotSignedInError, reissueError, RequestRefusedError } from '../errors';
 import type { TokenPair } from '../server/auth-backend';
 import type { ServerReissuer } from '../server/reissuer';
 import type { BaseUser } from '../types';
@@ -43,10 +43,13 @@ export function sessionTokenSource<S extends ServerSession, U extends BaseUser>(
     // Server requests never wait on a reissue in another request: the reissuer shares it.
     isRenewing: () => false,
     acquire: async () => (await current()).accessToken,
-    async renew(rejected) {
+    async renew(rejected, { afterRenewal = false } = {}) {
       const session = await current();
       // Another request already reissued: retry with the newer token.
       if (session.accessToken !== rejected) return session.accessToken;
+      // This request was just given this token by a reissue, and the route rejects it too: the
+      // route refuses the request; another reissue would only rotate the refresh token again.
+      if (afterRenewal) throw new RequestRefusedError();
       options.reissuer.noteRejectedAccessToken(rejected, session.accessTokenExpiresAt);
       const outcome = await options.reissuer.reissue(session.refreshToken);
       if (!outcome.ok) throw reissueError(outcome.code);

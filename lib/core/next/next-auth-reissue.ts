@@ -18,6 +18,7 @@ import type { AuthBackend, TokenPair } from '../server/auth-backend';
 import { createInProcessCoordinator } from '../server/coordinator/in-process';
 import type { ReissueCall, ReissueCoordinator } from '../server/coordinator/types';
 import { createServerReissuer, type ServerReissuer } from '../server/reissuer';
+import type { RotationLog } from '../server/rotations';
 import { createTickets } from '../server/tickets';
 import { memoryUsedTicketStore, type UsedTicketStore } from '../server/used-tickets';
 import type { BaseUser } from '../types';
@@ -53,6 +54,11 @@ export interface NextAuthReissueOptions<U extends BaseUser> {
   coordinator?: (call: ReissueCall<U>) => ReissueCoordinator<U>;
   /** Where used ticket ids are claimed; share one (Redis) across processes. Default: this process. */
   usedTickets?: UsedTicketStore;
+  /**
+   * Where rotated refresh tokens are remembered for the rollback guard; share one across
+   * processes (`createRedisRotationLog`, on the coordinator's Redis link). Default: this process.
+   */
+  rotations?: RotationLog;
   /** Keeps two setups in one process apart. Default `default`. */
   name?: string;
 }
@@ -109,6 +115,7 @@ export function createNextAuthReissue<U extends BaseUser>(options: NextAuthReiss
       coordinator:
         options.coordinator ??
         ((call) => createInProcessCoordinator({ reissue: call, outcomeTtlMs: 60_000 })),
+      rotations: options.rotations,
     }));
   const usedTickets = () => (shared.usedTickets ??= options.usedTickets ?? memoryUsedTicketStore());
   const tickets = createTickets<U>({

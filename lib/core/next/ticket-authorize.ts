@@ -44,9 +44,10 @@ export async function authorizeTicket<S extends ServerSession & TicketSession, U
   if (!current || !sid) return { ok: false, reason: 'wrong-session' };
   // The reissue route already wrote its pair into the cookie; refusing an older ticket loses
   // nothing, because the cookie is newer.
+  // Rotated since: by this process, or by any when the rotation log is shared (Redis).
   const stale =
     opened.tokens.accessTokenExpiresAt < current.accessTokenExpiresAt ||
-    options.reissuer.wasRotated(opened.tokens.refreshToken);
+    (await options.reissuer.wasRotated(opened.tokens.refreshToken));
   if (stale) return { ok: false, reason: 'stale' };
   if (!(await options.usedTickets.claim(opened.id, opened.expiresAt))) {
     return { ok: false, reason: 'replayed' };

@@ -1,12 +1,17 @@
-/**
- * Reissue tickets are single use: the first `authorize()` that presents one claims its id, and
- * a replay while the ticket is still valid is refused. One small interface, so a shared store
- * (Redis) can replace the in-process one when several app processes serve one site.
- */
 import { LRUCache } from 'lru-cache';
 
+/**
+ * Reissue tickets are single use: the first `authorize()` that presents one claims its id, and
+ * a replay while the ticket is still valid is refused. One small interface with two
+ * implementations: this process's memory (one app process, the default) and Redis
+ * (`redis/used-tickets.ts`, several processes), which the app picks from its configuration.
+ */
 export interface UsedTicketStore {
-  /** True the first time `id` is claimed; false on every later claim until `expiresAt` (epoch ms). */
+  /**
+   * True the first time `id` is claimed; false on every later claim until `expiresAt` (epoch
+   * ms), and false when the store cannot tell (a shared store that is unreachable): refusing a
+   * ticket costs nothing, because the reissue that made it already wrote the session cookie.
+   */
   claim(id: string, expiresAt: number): Promise<boolean>;
 }
 

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ReissueOutcome } from '../auth-backend';
 import type { BaseUser } from '../../types';
+import { tokenHash } from '../token-hash';
 import { unavailable, type ReissueCall, type ReissueCoordinator } from './types';
 
 export interface InProcessOptions<U extends BaseUser> {
@@ -9,10 +9,6 @@ export interface InProcessOptions<U extends BaseUser> {
   /** How long a settled outcome is handed to later requests presenting the same token. */
   outcomeTtlMs: number;
   max?: number;
-}
-
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
 }
 
 /**

@@ -1,152 +1,194 @@
 import { randomUUID } from 'node:crypto';
-import { tokenHash } from './in-process';
 import type { BaseUser } from '../../types';
+import type { ReissueOutcome } from '../auth-backend';
+import { RedisUnreachableError } from '../redis/commands';
+import { DEFAULT_KEY_PREFIX, reissueKeys, type ReissueKeys } from '../redis/keys';
+import type { RedisLink } from '../redis/link';
+import { ROTATED_TTL_MS } from '../rotations';
 import { openOutcome, sealOutcome, type TokenPairSchema } from './outcome-seal';
+import { ACQUIRE_LOCK, SETTLE_LOCK } from './redis-scripts';
 import { unavailable, type ReissueCall, type ReissueCoordinator } from './types';
 
-/** The few Redis commands the coordinator needs (ioredis's signatures), so fakes can stand in. */
-export interface RedisCommands {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string, px: 'PX', ttl: number, nx: 'NX'): Promise<'OK' | null>;
-  set(key: string, value: string, px: 'PX', ttl: number): Promise<'OK'>;
-  eval(script: string, keys: number, ...args: string[]): Promise<unknown>;
-}
-
 export interface RedisCoordinatorOptions<U extends BaseUser> {
-  redis: RedisCommands;
-  /** True when commands can be sent now (may wait briefly for the first connection). */
-  ready: () => Promise<boolean>;
+  link: RedisLink;
   reissue: ReissueCall<U>;
-  /** Used instead when Redis cannot be reached: in-process coordination only. */
-  fallback: ReissueCall<U>;
+  /**
+   * Set only for an API with a reuse grace window (REISSUE_FALLBACK=in-process): while Redis is
+   * unreachable, reissue through this per-process call at once. Unset: wait for Redis.
+   */
+  fallback?: ReissueCall<U>;
+  /** Without a fallback: how long a request waits for an unreachable Redis before "unavailable". */
+  outageWaitMs: number;
   secret: string;
   /** Validates the token pairs read back from Redis (the app's schema, with its user). */
   tokenPairSchema: TokenPairSchema<U>;
   outcomeTtlMs: number;
-  /** Longer than the slowest reissue call; a dead holder's lock expires after this. */
-  lockTtlMs: number;
-  /** How long a request waits for another process's reissue before answering "unavailable". */
-  waitMs: number;
+  /** How long the "rotated" mark for the rollback guard lives: at least a ticket's lifetime. */
+  rotatedTtlMs?: number;
+  /** The longest a holder's API call (with its quick retry) may take. */
+  callBudgetMs: number;
+  /**
+   * How long a holder keeps trying to store its outcome through an outage or a failover. Its
+   * lock lives `callBudgetMs` + this, so nobody else calls the API with that token meanwhile.
+   */
+  publishWindowMs?: number;
+  /** How long a request waits for another process's reissue; default `callBudgetMs` + 1 s. */
+  waitMs?: number;
   pollMs?: number;
-  commandTimeoutMs?: number;
   keyPrefix?: string;
-  log?: (line: string) => void;
 }
 
-class RedisUnreachable extends Error {
-  readonly code = 'REDIS_UNREACHABLE';
-}
+/** Between two tries against a Redis that answers with errors (LOADING, READONLY, CLUSTERDOWN). */
+const RETRY_PAUSE_MS = 100;
 
-/** Deletes the lock only while it is still ours (it may have expired and been retaken). */
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
- * Cross-process single flight on Redis. Per refresh-token hash: one process takes a lock
- * (`SET NX PX`) and calls the API; it stores the outcome (successor pair or dead-token verdict,
- * encrypted) for `outcomeTtlMs`; every other process polling in that time gets it without
- * calling the API. Waits are bounded; a dead holder's lock expires and a waiter takes over. If
- * Redis is unreachable, requests fall back to `fallback` and one line is logged per outage.
+ * Cross-process single flight on Redis. Per refresh-token hash one process takes a lock and
+ * calls the API; it stores the outcome (successor pair or dead-token verdict, encrypted) for
+ * `outcomeTtlMs`, marks the token rotated and releases the lock in one script; every other
+ * process polling meanwhile gets that outcome without calling the API. Waits are bounded; a
+ * dead holder's lock expires and a waiter takes over.
+ *
+ * A Redis outage or failover never makes two processes call the API with one token: a new lock
+ * is acknowledged by a replica (when there is one) before the API is called, and a holder that
+ * cannot store its outcome keeps trying, in the background, for as long as its lock lives.
+ * Meanwhile requests wait for Redis, up to `outageWaitMs`, and then answer "unavailable" (the
+ * caller retries; the session is kept), unless a per-process `fallback` was chosen.
  */
 export function createRedisCoordinator<U extends BaseUser>(
   options: RedisCoordinatorOptions<U>,
 ): ReissueCoordinator<U> {
-  const { redis, reissue, fallback, secret, outcomeTtlMs, lockTtlMs, waitMs } = options;
+  const { link, reissue, fallback, secret, outcomeTtlMs, callBudgetMs, outageWaitMs } = options;
+  const rotatedTtlMs = options.rotatedTtlMs ?? ROTATED_TTL_MS;
+  const lockTtlMs = callBudgetMs + (options.publishWindowMs ?? 60_000);
+  const waitMs = options.waitMs ?? callBudgetMs + 1_000;
   const pollMs = options.pollMs ?? 50;
-  const commandTimeoutMs = options.commandTimeoutMs ?? 1_000;
-  const prefix = options.keyPrefix ?? 'token-reissue:';
-  const log = options.log ?? ((line: string) => console.warn(line));
-  let down = false;
+  const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
 
-  const noteDown = (error: unknown) => {
-    if (down) return;
-    down = true;
-    const why = error instanceof Error ? error.message : String(error);
-    log(
-      `[auth] Redis unreachable (${why}): reissues are coordinated in this process only until it is back`,
-    );
-  };
-  const noteUp = () => {
-    if (!down) return;
-    down = false;
-    log('[auth] Redis reachable again: reissues are coordinated across processes');
-  };
-
-  async function command<T>(run: () => Promise<T>): Promise<T> {
-    if (!(await options.ready())) throw new RedisUnreachable('not connected');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new RedisUnreachable(`no answer within ${commandTimeoutMs} ms`)),
-        commandTimeoutMs,
-      );
-    });
-    try {
-      const answer = await Promise.race([run(), timeout]);
-      noteUp();
-      return answer;
-    } catch (error) {
-      throw error instanceof RedisUnreachable ? error : new RedisUnreachable(String(error));
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async function stored(refreshToken: string, outcomeKey: string) {
-    const sealed = await command(() => redis.get(outcomeKey));
+  async function stored(refreshToken: string, keys: ReissueKeys) {
+    const sealed = await link.run((redis) => redis.get(keys.outcome));
     return sealed ? openOutcome(secret, refreshToken, sealed, options.tokenPairSchema) : null;
   }
 
-  /** Holds the lock: calls the API once, publishes the outcome, releases the lock. */
-  async function hold(refreshToken: string, outcomeKey: string, lockKey: string, owner: string) {
-    const result = await reissue(refreshToken);
+  /**
+   * Stores what the holder learned (nothing for a transient failure) and releases its lock.
+   * If Redis cannot take it now, keeps trying in the background until the lock would expire:
+   * the waiters on other processes must get this outcome, never call the API themselves.
+   */
+  async function settle(
+    refreshToken: string,
+    keys: ReissueKeys,
+    owner: string,
+    result: ReissueOutcome<U> | null,
+    until: number,
+  ): Promise<void> {
+    const shared = result !== null && (result.ok || result.code === 'SESSION_EXPIRED');
+    const sealed = shared ? await sealOutcome(secret, refreshToken, result) : '';
+    const rotated = result?.ok ? rotatedTtlMs : 0;
+    const once = async () => {
+      await link.run((redis) =>
+        redis.eval(
+          SETTLE_LOCK,
+          3,
+          keys.outcome,
+          keys.rotated,
+          keys.lock,
+          sealed,
+          outcomeTtlMs,
+          rotated,
+          owner,
+        ),
+      );
+      // The outcome must survive a failover right after, or a waiter would replay the token.
+      await link.replicate();
+    };
     try {
-      // Transient failures are not stored: the next request may succeed.
-      if (result.ok || result.code === 'SESSION_EXPIRED') {
-        const sealed = await sealOutcome(secret, refreshToken, result);
-        await command(() => redis.set(outcomeKey, sealed, 'PX', outcomeTtlMs));
-      }
-      await command(() => redis.eval(RELEASE, 1, lockKey, owner));
+      return await once();
     } catch (error) {
-      // The outcome is in hand; only sharing it failed. The lock expires by itself.
-      noteDown(error);
+      if (!(error instanceof RedisUnreachableError)) throw error;
     }
+    void (async () => {
+      while (Date.now() < until) {
+        if (!(await link.reachable(until - Date.now()))) return;
+        try {
+          return await once();
+        } catch {
+          await sleep(RETRY_PAUSE_MS);
+        }
+      }
+    })();
+  }
+
+  async function callApi(refreshToken: string, call: ReissueCall<U>) {
+    try {
+      return await call(refreshToken);
+    } catch (error) {
+      return unavailable(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Holds the lock: makes sure it would survive a failover, then calls the API once. */
+  async function hold(refreshToken: string, keys: ReissueKeys, owner: string) {
+    const until = Date.now() + lockTtlMs;
+    try {
+      // Only a lock a replica has survives a failover; otherwise another process could call too.
+      await link.replicate();
+      // The previous holder may have stored its outcome between our read and our lock.
+      const late = await stored(refreshToken, keys);
+      if (late) {
+        await settle(refreshToken, keys, owner, null, until);
+        return late;
+      }
+    } catch (error) {
+      // Waiting: retry from the top once Redis is back (our lock, if it survived, is renewed).
+      if (!(error instanceof RedisUnreachableError) || !fallback) throw error;
+      const result = await callApi(refreshToken, fallback);
+      await settle(refreshToken, keys, owner, result, until);
+      return result;
+    }
+    const result = await callApi(refreshToken, reissue);
+    await settle(refreshToken, keys, owner, result, until);
     return result;
   }
 
-  async function coordinated(refreshToken: string) {
-    const id = tokenHash(refreshToken);
-    const outcomeKey = `${prefix}${id}:outcome`;
-    const lockKey = `${prefix}${id}:lock`;
-    const deadline = Date.now() + waitMs;
+  async function coordinated(
+    refreshToken: string,
+    keys: ReissueKeys,
+    owner: string,
+    pollUntil: number,
+  ) {
     for (;;) {
-      const known = await stored(refreshToken, outcomeKey);
+      const known = await stored(refreshToken, keys);
       if (known) return known;
-      const owner = randomUUID();
-      const locked = await command(() => redis.set(lockKey, owner, 'PX', lockTtlMs, 'NX'));
-      if (locked === 'OK') {
-        // The previous holder may have stored its outcome between our read and our lock.
-        const late = await stored(refreshToken, outcomeKey);
-        if (late) {
-          await command(() => redis.eval(RELEASE, 1, lockKey, owner));
-          return late;
-        }
-        return hold(refreshToken, outcomeKey, lockKey, owner);
-      }
-      if (Date.now() >= deadline) {
+      const held = await link.run((redis) =>
+        redis.eval(ACQUIRE_LOCK, 1, keys.lock, owner, lockTtlMs),
+      );
+      if (held === 1) return hold(refreshToken, keys, owner);
+      if (Date.now() >= pollUntil) {
         return unavailable(`another server's reissue did not finish within ${waitMs} ms`);
       }
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await sleep(pollMs);
     }
   }
 
   return {
     async reissue(refreshToken) {
-      try {
-        return await coordinated(refreshToken);
-      } catch (error) {
-        if (!(error instanceof RedisUnreachable)) throw error;
-        noteDown(error);
-        return fallback(refreshToken);
+      const keys = reissueKeys(prefix, refreshToken);
+      const owner = randomUUID();
+      const started = Date.now();
+      for (;;) {
+        try {
+          return await coordinated(refreshToken, keys, owner, started + waitMs);
+        } catch (error) {
+          if (!(error instanceof RedisUnreachableError)) throw error;
+          if (fallback) return callApi(refreshToken, fallback);
+          const left = started + outageWaitMs - Date.now();
+          if (left <= 0 || !(await link.reachable(left))) {
+            return unavailable(`Redis unreachable for ${outageWaitMs} ms`);
+          }
+          await sleep(Math.min(RETRY_PAUSE_MS, started + outageWaitMs - Date.now()));
+        }
       }
     },
   };
