@@ -16,3 +16,6 @@ export const POPUP_DONE_PATH = '/signin/done';
 
 /** The message /signin/done posts to the window that opened the popup (same origin only). */
 export const POPUP_SIGNED_IN = 'token-reissue:provider-signed-in';
+
+/** Where a tab lands once signed out (after the provider's end-session page, if any). */
+export const SIGNED_OUT_PATH = '/signin?reason=signedOut';

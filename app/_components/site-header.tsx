@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { loadAuthRuntime } from '@/lib/browser/load-runtime';
-import { SIGNED_OUT_PATH, signedOutDestination } from '@/lib/browser/sign-out';
+import { SIGNED_OUT_PATH } from '@/lib/sign-in-method';
 import { signOutAction } from '../signin/actions';
 import { Avatar } from './avatar';
 import { useSignInMethod } from './sign-in-method';
@@ -31,7 +31,9 @@ export function SiteHeader() {
     event.preventDefault();
     setSigningOut(true);
     const destination =
-      method.kind === 'provider' ? signedOutDestination() : Promise.resolve(SIGNED_OUT_PATH);
+      method.kind === 'provider'
+        ? import('@/lib/browser/sign-out').then((module) => module.signedOutDestination())
+        : Promise.resolve(SIGNED_OUT_PATH);
     void destination
       .then((url) => {
         leaveTo.current = url;

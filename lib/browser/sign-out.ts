@@ -1,11 +1,11 @@
 /**
  * Where this tab goes once signed out: asked of the server before signing out (the provider's
  * end-session URL needs the session's ID token), bounded, and the sign-in page when the answer
- * does not come.
+ * does not come. Loaded on demand (the header imports it when someone signs out): the reissue
+ * client's module it takes the header name from would add zod to every page's first load.
  */
 import { REISSUE_HEADER } from 'token-reissue';
-
-export const SIGNED_OUT_PATH = '/signin?reason=signedOut';
+import { SIGNED_OUT_PATH } from '@/lib/sign-in-method';
 
 export async function signedOutDestination(): Promise<string> {
   try {

@@ -8,10 +8,9 @@
 import 'server-only';
 import type { CookieSource } from 'token-reissue/server';
 import { config } from '@/lib/config';
+import { SIGNED_OUT_PATH } from '@/lib/sign-in-method';
 import { oidcBackend } from './backend';
 import { sessionStore } from './session-store';
-
-export const SIGNED_OUT_PATH = '/signin?reason=signedOut';
 
 /** Read before the cookie is cleared: the ID token hint is in the session. */
 export async function signedOutUrl(cookies: CookieSource, requestOrigin: string): Promise<string> {
