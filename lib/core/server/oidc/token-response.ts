@@ -60,7 +60,8 @@ export function tokenPairFromAnswer<U extends BaseUser>(
   if (!refreshToken) {
     return {
       ok: false,
-      reason: 'the provider issued no refresh token (allow the refresh_token grant and offline_access)',
+      reason:
+        'the provider issued no refresh token (allow the refresh_token grant and offline_access)',
     };
   }
   const refreshTokenExpiresAt = positive(answer.refresh_expires_in)
