@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { getSession } from '@/lib/server/session';
 import { config } from '@/lib/config';
 import { browserDpopReissueUrl } from '@/lib/server/dpop';
+import { signInMethod } from '@/lib/server/sign-in-method';
 import { Providers } from './_components/providers';
 import { SessionAlerts } from './_components/session-alerts';
 import { SiteHeader } from './_components/site-header';
@@ -24,6 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           session={session}
           apiBaseUrl={config().publicBackendUrl}
           dpopReissueUrl={browserDpopReissueUrl()}
+          signInMethod={signInMethod()}
         >
           <SiteHeader />
           <SessionAlerts />

@@ -11,6 +11,7 @@ export type ApiErrorCode =
   | 'use_dpop_nonce'
   | 'not_found'
   | 'too_many_requests'
+  | 'temporarily_unavailable'
   | 'internal_error';
 
 export class ApiError extends Error {

@@ -33,6 +33,7 @@ declare module 'next-auth' {
     accessTokenJkt?: string;
     serverAccessToken?: string;
     serverAccessTokenExpiresAt?: number;
+    idToken?: string;
   }
 }
 
@@ -51,5 +52,7 @@ declare module 'next-auth/jwt' {
     accessTokenJkt?: string;
     serverAccessToken?: string;
     serverAccessTokenExpiresAt?: number;
+    /** OpenID providers only: the latest ID token, for the logout's id_token_hint. */
+    idToken?: string;
   }
 }

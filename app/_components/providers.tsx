@@ -3,17 +3,21 @@
 import type { Session } from 'next-auth';
 import { SessionProvider } from 'next-auth/react';
 import type { ReactNode } from 'react';
+import type { SignInMethod } from '@/lib/sign-in-method';
 import { AuthBridge } from './auth-bridge';
+import { SignInMethodProvider } from './sign-in-method';
 
 export function Providers({
   session,
   apiBaseUrl,
   dpopReissueUrl,
+  signInMethod,
   children,
 }: {
   session: Session | null;
   apiBaseUrl: string;
   dpopReissueUrl: string | null;
+  signInMethod: SignInMethod;
   children: ReactNode;
 }) {
   return (
@@ -21,7 +25,7 @@ export function Providers({
     // that signs someone in re-renders this layout with the new session.
     <SessionProvider key={session?.user.id ?? 'signed-out'} session={session}>
       <AuthBridge apiBaseUrl={apiBaseUrl} dpopReissueUrl={dpopReissueUrl} />
-      {children}
+      <SignInMethodProvider method={signInMethod}>{children}</SignInMethodProvider>
     </SessionProvider>
   );
 }

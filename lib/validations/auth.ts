@@ -13,6 +13,8 @@ export const tokenPairSchema = z.object({
   accessTokenJkt: z.string().min(1).optional(),
   serverAccessToken: z.string().min(1).optional(),
   serverAccessTokenExpiresAt: z.number().int().positive().optional(),
+  /** OpenID providers only: kept for the logout's id_token_hint. */
+  idToken: z.string().min(1).optional(),
 }) satisfies z.ZodType<TokenPair>;
 
 /** The reference API's token answer with DPoP: the first token's key and a second token. */
@@ -47,6 +49,7 @@ export const sessionTokenSchema = z.looseObject({
   accessTokenJkt: z.string().min(1).optional(),
   serverAccessToken: z.string().min(1).optional(),
   serverAccessTokenExpiresAt: z.number().int().positive().optional(),
+  idToken: z.string().min(1).optional(),
 });
 
 /** Fields next-auth's signIn() adds to every credentials POST. */

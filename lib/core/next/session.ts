@@ -38,6 +38,8 @@ export function sessionFromTokens<U extends BaseUser>(
       serverAccessToken: tokens.serverAccessToken,
       serverAccessTokenExpiresAt: tokens.serverAccessTokenExpiresAt,
     }),
+    // An answer without a new ID token keeps the session's (see withTokens).
+    ...(tokens.idToken ? { idToken: tokens.idToken } : {}),
   };
 }
 

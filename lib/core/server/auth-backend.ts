@@ -25,6 +25,8 @@ export interface TokenPair<U extends BaseUser = BaseUser> {
   /** DPoP: the Next server's own access token, bound to its key, from the same rotation. */
   serverAccessToken?: string;
   serverAccessTokenExpiresAt?: number;
+  /** OpenID Connect only: the latest ID token, kept for the logout's `id_token_hint`. */
+  idToken?: string;
 }
 
 /**

@@ -54,8 +54,11 @@ export function createServerReissuer<U extends BaseUser>({
   return {
     async reissue(refreshToken, binding) {
       const outcome = await shared.reissue(refreshToken, binding);
-      // Also when another process did the call: this process has seen the token rotated.
-      if (outcome.ok) rotations.noteRotated(refreshToken);
+      // Also when another process did the call: this process has seen the token rotated. A
+      // provider that does not rotate hands the same token back; that one is still current.
+      if (outcome.ok && outcome.tokens.refreshToken !== refreshToken) {
+        rotations.noteRotated(refreshToken);
+      }
       return outcome;
     },
     noteRejectedAccessToken(accessToken, expiresAt) {
