@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { getSession } from '@/lib/server/session';
 import { config } from '@/lib/config';
-import { browserDpopReissueUrl } from '@/lib/server/dpop';
+import { browserDpopReissueUrl } from '@/lib/server/dpop-browser';
 import { signInMethod } from '@/lib/server/sign-in-method';
 import { Providers } from './_components/providers';
 import { SessionAlerts } from './_components/session-alerts';
@@ -24,7 +24,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <Providers
           session={session}
           apiBaseUrl={config().publicBackendUrl}
-          dpopReissueUrl={browserDpopReissueUrl()}
+          dpopReissueUrl={await browserDpopReissueUrl()}
           signInMethod={signInMethod()}
         >
           <SiteHeader />

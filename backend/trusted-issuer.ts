@@ -117,12 +117,20 @@ export function withTrustedIssuer(
       if (trusted.tokenTypes.length > 0 && (!typ || !trusted.tokenTypes.includes(typ))) {
         return undefined;
       }
-      const { sub, exp, jti } = payload;
+      const { sub, exp, jti, cnf } = payload;
       if (!sub || exp === undefined) return undefined;
       // Without a jti the token's hash names it, so the debug route can still revoke it.
       const id = jti ?? createHash('sha256').update(token).digest('base64url');
       if (local.isRevoked(id)) return undefined;
-      return { userId: users.userIdFor(trusted.issuer, sub), jti: id, expiresAt: exp * 1000 };
+      // A DPoP-bound token (RFC 9449 §6.1): resources then want a proof of this key.
+      const jkt = (cnf as { jkt?: unknown } | undefined)?.jkt;
+      if (cnf !== undefined && typeof jkt !== 'string') return undefined;
+      return {
+        userId: users.userIdFor(trusted.issuer, sub),
+        jti: id,
+        expiresAt: exp * 1000,
+        ...(typeof jkt === 'string' && { jkt }),
+      };
     } catch (error) {
       if (error instanceof errors.JOSEError) return undefined;
       throw error;

@@ -1,24 +1,30 @@
 /**
  * DPoP wiring for this app: the Next server's signer (its configured key, `DPOP_SERVER_KEY`,
- * shared by every process) and what the browser is told so it can sign too. On only with the
- * reference API, the adapter that speaks DPoP; another API keeps bearer tokens.
+ * shared by every process). On with the adapters that speak DPoP: the reference API and an
+ * OpenID provider; the spring-style API keeps bearer tokens.
  */
 import 'server-only';
 import { config } from '@/lib/config';
-import { createDpopSigner, importDpopServerKey, type DpopSigner } from 'token-reissue/server';
-import { REFERENCE_REISSUE_PATH } from './backends/reference-paths';
+import {
+  createDpopSigner,
+  importDpopServerKey,
+  type DpopKeyPair,
+  type DpopSigner,
+} from 'token-reissue/server';
 
 export interface ServerDpop {
   signer: DpopSigner;
   /** The thumbprint of the server's key: its access tokens' `cnf.jkt`. */
   jkt(): Promise<string>;
+  keyPair(): Promise<DpopKeyPair>;
 }
 
 const HOLDER = Symbol.for('token-reissue.server-dpop');
 
-function enabled(): string | undefined {
+/** The key's PEM when DPoP is on for the configured adapter. */
+export function dpopServerKeyPem(): string | undefined {
   const { DPOP_SERVER_KEY, AUTH_BACKEND } = config();
-  return AUTH_BACKEND === 'reference' ? DPOP_SERVER_KEY : undefined;
+  return AUTH_BACKEND === 'spring-style' ? undefined : DPOP_SERVER_KEY;
 }
 
 /**
@@ -34,7 +40,7 @@ function publicTarget(url: string): string {
 
 /** The process's one signer (on `globalThis`: Next bundles the proxy and routes apart), or null. */
 export function serverDpop(): ServerDpop | null {
-  const pem = enabled();
+  const pem = dpopServerKeyPem();
   if (!pem) return null;
   const holder = globalThis as typeof globalThis & { [HOLDER]?: ServerDpop };
   if (!holder[HOLDER]) {
@@ -42,13 +48,8 @@ export function serverDpop(): ServerDpop | null {
     holder[HOLDER] = {
       signer: createDpopSigner({ key: async () => (await key).keyPair, htu: publicTarget }),
       jkt: async () => (await key).jkt,
+      keyPair: async () => (await key).keyPair,
     };
   }
   return holder[HOLDER];
-}
-
-/** The API's reissue endpoint as the browser signs it, or null while DPoP is off. */
-export function browserDpopReissueUrl(): string | null {
-  if (!enabled()) return null;
-  return new URL(REFERENCE_REISSUE_PATH, config().publicBackendUrl).toString();
 }

@@ -26,7 +26,11 @@ beforeAll(async () => {
   const key = await importDpopServerKey(
     privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   );
-  server = { signer: createDpopSigner({ key: async () => key.keyPair }), jkt: async () => key.jkt };
+  server = {
+    signer: createDpopSigner({ key: async () => key.keyPair }),
+    jkt: async () => key.jkt,
+    keyPair: async () => key.keyPair,
+  };
   serverJkt = key.jkt;
   browserKey = await newKey();
 });

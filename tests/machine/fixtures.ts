@@ -1,9 +1,5 @@
 import type { AuthEvent } from '@/machines/auth.machine';
-import type {
-  ClientSession,
-  ReissueFailureCode,
-  ReissueResult,
-} from '@/machines/auth.types';
+import type { ClientSession, ReissueFailureCode, ReissueResult } from '@/machines/auth.types';
 
 /** Fixed clock for tests that read context timestamps. */
 export const NOW = Date.UTC(2030, 0, 1);

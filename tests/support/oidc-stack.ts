@@ -41,6 +41,9 @@ export interface OidcStackOptions {
   redis?: boolean;
   accessTokenTtlSeconds: number;
   appEnv?: Record<string, string>;
+  apiEnv?: Record<string, string>;
+  /** The provider binds tokens to DPoP proofs (RFC 9449), demanding its nonce with `nonce`. */
+  providerDpop?: { nonce?: boolean };
 }
 
 export async function startOidcStack(options: OidcStackOptions): Promise<OidcStack> {
@@ -69,6 +72,7 @@ export async function startOidcStack(options: OidcStackOptions): Promise<OidcSta
       audience: API_AUDIENCE,
       accessTokenTtlSeconds: options.accessTokenTtlSeconds,
       refreshTokenTtlSeconds: 24 * 3600,
+      ...(options.providerDpop && { dpop: options.providerDpop }),
     });
     running.push(provider);
 
@@ -81,6 +85,7 @@ export async function startOidcStack(options: OidcStackOptions): Promise<OidcSta
         ENABLE_DEBUG_ROUTES: '1',
         TRUSTED_ISSUER: provider.issuer,
         TRUSTED_AUDIENCE: API_AUDIENCE,
+        ...options.apiEnv,
       },
     });
     running.push(api);

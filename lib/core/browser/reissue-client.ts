@@ -97,22 +97,32 @@ async function postReissue<U extends BaseUser>(
   options: ReissueClientOptions<U>,
   signal: AbortSignal,
 ): Promise<ReissueResult<U>> {
-  let response: Response;
-  try {
-    response = await fetch(`${options.baseUrl ?? ''}${options.reissuePath ?? REISSUE_PATH}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: {
-        [REISSUE_HEADER]: '1',
-        Accept: 'application/json',
-        ...(await reissueProof(options.dpop)),
-      },
-      signal,
-    });
-  } catch (error) {
-    throw asReissueError(error);
+  const send = async () => {
+    try {
+      return await fetch(`${options.baseUrl ?? ''}${options.reissuePath ?? REISSUE_PATH}`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: {
+          [REISSUE_HEADER]: '1',
+          Accept: 'application/json',
+          ...(await reissueProof(options.dpop)),
+        },
+        signal,
+      });
+    } catch (error) {
+      throw asReissueError(error);
+    }
+  };
+  let response = await send();
+  let body: unknown = await response.json().catch(() => undefined);
+  // The token endpoint wants its nonce in our proof (DPoP §8): nothing rotated; sign again once.
+  const nonce = response.headers.get('dpop-nonce');
+  const reissueUrl = options.dpop?.reissueUrl();
+  if (response.status === 400 && nonce && reissueUrl && isNonceDemand(body)) {
+    options.dpop?.signer()?.noteNonce(reissueUrl, nonce);
+    response = await send();
+    body = await response.json().catch(() => undefined);
   }
-  const body: unknown = await response.json().catch(() => undefined);
   if (response.status === 401 && reissueSessionExpiredSchema.safeParse(body).success) {
     throw reissueError('SESSION_EXPIRED', 'The refresh token is no longer valid');
   }
@@ -150,6 +160,10 @@ async function sessionFromAnotherTab<U extends BaseUser>(
     // No answer is no evidence; the reissue itself decides (and fails fast if aborted).
     return null;
   }
+}
+
+function isNonceDemand(body: unknown): boolean {
+  return (body as { error?: unknown } | undefined)?.error === 'USE_DPOP_NONCE';
 }
 
 function browserLocks(): LockManager | null {

@@ -26,6 +26,9 @@ export interface ReissueRouteOptions<S extends ServerSession & TicketSession, U 
 
 const noStore = { 'cache-control': 'no-store' };
 
+/** The reissue route's answer when the token endpoint wants a nonce in the browser's proof. */
+export const DPOP_NONCE_ERROR = 'USE_DPOP_NONCE';
+
 export async function reissueResponse<S extends ServerSession & TicketSession, U extends BaseUser>(
   req: NextRequest,
   { store, reissuer, seal, withTokens, now = Date.now }: ReissueRouteOptions<S, U>,
@@ -42,6 +45,13 @@ export async function reissueResponse<S extends ServerSession & TicketSession, U
   const proof = req.headers.get('dpop');
   const binding = proof ? { ...sessionBinding(session), proof } : sessionBinding(session);
   const result = await reissuer.reissue(session.refreshToken, binding);
+  if (!result.ok && result.dpopNonce) {
+    // The token endpoint wants its nonce in the browser's proof: the browser signs again.
+    return NextResponse.json(
+      { error: DPOP_NONCE_ERROR },
+      { status: 400, headers: { ...noStore, 'dpop-nonce': result.dpopNonce } },
+    );
+  }
   if (!result.ok) {
     const status = result.code === 'SESSION_EXPIRED' ? 401 : 503;
     return NextResponse.json({ error: result.code }, { status, headers: noStore });

@@ -57,7 +57,17 @@ export type BackendResult<T> = { ok: true; value: T } | { ok: false; failure: Ba
  * again). Each adapter decides which of its API's answers mean which.
  */
 export type ReissueOutcome<U extends BaseUser = BaseUser> =
-  { ok: true; tokens: TokenPair<U> } | { ok: false; code: ReissueFailureCode; reason: string };
+  | { ok: true; tokens: TokenPair<U> }
+  | {
+      ok: false;
+      code: ReissueFailureCode;
+      reason: string;
+      /**
+       * DPoP: the token endpoint refused the browser's forwarded proof for lacking this nonce
+       * (§8). Nothing rotated; the browser signs again with it.
+       */
+      dpopNonce?: string;
+    };
 
 /** What the Next server knows about the browser's request, for APIs that rate-limit by address. */
 export interface RequestContext {

@@ -8,6 +8,7 @@ import { createOidcBackend, type OidcBackend } from 'token-reissue/server';
 import type { OidcConfig } from '@/lib/config';
 import type { SessionUser } from '@/lib/next-auth';
 import { userFromClaims } from '@/lib/validations/oidc';
+import { serverDpop } from '../dpop';
 
 export function createOidcAppBackend(
   oidc: OidcConfig,
@@ -21,5 +22,6 @@ export function createOidcAppBackend(
     allowInsecureHttp: oidc.allowInsecureHttp,
     timeoutMs,
     user: userFromClaims,
+    dpopKey: async () => (await serverDpop()?.keyPair()) ?? null,
   });
 }

@@ -26,6 +26,11 @@ export interface ProviderSettings {
   audience: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /**
+   * DPoP (RFC 9449): access tokens of a refresh with a proof are bound to its key; with
+   * `nonce`, every proof must carry a nonce the provider issued (§8).
+   */
+  dpop?: { nonce?: boolean };
 }
 
 /** The scope the API's access tokens carry (resource indicators give each API its scopes). */
@@ -46,7 +51,12 @@ function claimsOf(accountId: string) {
 
 export function providerConfiguration(
   settings: ProviderSettings,
-  keys: { jwks: { keys: Record<string, unknown>[] }; cookieKeys: string[] },
+  keys: {
+    jwks: { keys: Record<string, unknown>[] };
+    cookieKeys: string[];
+    /** 32 bytes for the provider's DPoP nonces. */
+    dpopNonceSecret?: Buffer;
+  },
 ): Configuration {
   const clients: ClientMetadata[] = settings.clients.map((client) => ({
     ...client,
@@ -84,6 +94,13 @@ export function providerConfiguration(
       devInteractions: { enabled: true },
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true },
+      dPoP: {
+        enabled: settings.dpop !== undefined,
+        ...(settings.dpop?.nonce && {
+          nonceSecret: keys.dpopNonceSecret,
+          requireNonce: () => true,
+        }),
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => settings.audience,

@@ -93,8 +93,9 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
   const origin = `http://${host}:${port}`;
   const issuer = `${origin}${ISSUER_PATH}`;
 
+  const dpopNonceSecret = Buffer.from(String(keys.cookieKeys[0]).padEnd(32, '0').slice(0, 32));
   const provider = new Provider(issuer, {
-    ...providerConfiguration(options, keys),
+    ...providerConfiguration(options, { ...keys, dpopNonceSecret }),
     adapter: adapterFor(db),
   });
   countEvents(provider, db);

@@ -15,7 +15,10 @@ export function withQuickRetry<U extends BaseUser>(
   // then binds by the proof's thumbprint with a proof of its own (see ReissueBinding).
   return async (refreshToken, binding) => {
     const first = await reissue(refreshToken, binding);
-    if (first.ok || first.code !== 'REISSUE_UNAVAILABLE' || delayMs < 0) return first;
+    // A nonce demand goes back to the browser, which signs again; a retry here would not help.
+    if (first.ok || first.code !== 'REISSUE_UNAVAILABLE' || first.dpopNonce || delayMs < 0) {
+      return first;
+    }
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     return reissue(refreshToken, binding);
   };

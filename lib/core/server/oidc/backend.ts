@@ -12,10 +12,12 @@
  *   (RP-initiated logout) when it advertises an end_session_endpoint.
  * Password sign-in is refused: the provider's login page is the only way in.
  */
-import type { AuthBackend, BackendResult, ReissueOutcome } from '../auth-backend';
+import type { AuthBackend, BackendResult, ReissueBinding, ReissueOutcome } from '../auth-backend';
+import { boundThumbprint, type DpopKeyPair } from '../../http/dpop';
 import type { BaseUser } from '../../types';
 import { createProviderClient, type ProviderClientOptions } from './discovery';
 import { classifyProviderError, type ProviderFailure } from './failures';
+import { isNonceRefusal, withForwardedProof } from './dpop-handle';
 import { tokenPairFromAnswer } from './token-response';
 
 export interface OidcBackendOptions<U extends BaseUser> extends Omit<
@@ -28,6 +30,11 @@ export interface OidcBackendOptions<U extends BaseUser> extends Omit<
   user(claims: Record<string, unknown>): U | null;
   /** Extra parameters on every refresh request, e.g. `{ resource }` (RFC 8707). */
   refreshParameters?: Record<string, string>;
+  /**
+   * DPoP (RFC 9449): the Next server's key, for refreshes that start on the server; a refresh
+   * the browser starts forwards the browser's proof instead. Null or absent: bearer tokens.
+   */
+  dpopKey?: () => Promise<DpopKeyPair | null>;
   log?: (line: string) => void;
 }
 
@@ -41,6 +48,8 @@ export interface EndSessionRequest {
 export interface OidcBackend<U extends BaseUser> extends AuthBackend<U, never> {
   /** The provider's logout URL for this session, or null when it advertises none. */
   endSessionUrl(request: EndSessionRequest): Promise<string | null>;
+  /** The token endpoint, which a browser's forwarded DPoP proof names as `htu`. */
+  tokenEndpoint(): Promise<string | null>;
 }
 
 const NAME = 'oidc';
@@ -106,7 +115,7 @@ export function createOidcBackend<U extends BaseUser>(
       };
     },
 
-    async reissue(refreshToken) {
+    async reissue(refreshToken, binding?: ReissueBinding) {
       let client;
       let config;
       try {
@@ -116,9 +125,36 @@ export function createOidcBackend<U extends BaseUser>(
         log(`[auth] ${NAME}: ${failure.reason}`);
         return unavailable(failure);
       }
+      // DPoP: the browser's proof, forwarded (its token is bound to the browser's key), or the
+      // server's own key for a refresh the server starts. One grant binds one key.
+      const forwarded = binding?.proof;
+      const key = forwarded ? null : await options.dpopKey?.();
+      const grant = () =>
+        client.refreshTokenGrant(
+          config,
+          refreshToken,
+          options.refreshParameters,
+          key ? { DPoP: client.getDPoPHandle(config, key as CryptoKeyPair) } : undefined,
+        );
       let answer;
       try {
-        answer = await client.refreshTokenGrant(config, refreshToken, options.refreshParameters);
+        if (forwarded) {
+          const sent = await withForwardedProof(forwarded, grant);
+          // The provider wants its nonce in the browser's proof: nothing rotated; the browser
+          // signs again with it (the reissue route hands it over).
+          if (sent.error && isNonceRefusal(sent.error) && sent.nonce) {
+            return {
+              ok: false,
+              code: 'REISSUE_UNAVAILABLE',
+              reason: 'use_dpop_nonce',
+              dpopNonce: sent.nonce,
+            };
+          }
+          if (sent.error) throw sent.error;
+          answer = sent.result!;
+        } else {
+          answer = await grant();
+        }
       } catch (error) {
         const failure = classifyProviderError(error, 'refresh_token grant');
         if (failure.cause === 'malformed' || failure.cause === 'rejected') {
@@ -150,7 +186,21 @@ export function createOidcBackend<U extends BaseUser>(
         log(`[auth] ${NAME}: malformed refresh answer: ${pair.reason}`);
         return unavailable(pair.reason);
       }
-      return { ok: true, tokens: pair.tokens };
+      const jkt = boundThumbprint(pair.tokens.accessToken) ?? undefined;
+      if (!jkt) return { ok: true, tokens: pair.tokens };
+      // Bound by the server's key: the server's token, and the browser's until it binds its own.
+      const serverBound = !forwarded;
+      return {
+        ok: true,
+        tokens: {
+          ...pair.tokens,
+          accessTokenJkt: jkt,
+          ...(serverBound && {
+            serverAccessToken: pair.tokens.accessToken,
+            serverAccessTokenExpiresAt: pair.tokens.accessTokenExpiresAt,
+          }),
+        },
+      };
     },
 
     async logout(refreshToken) {
@@ -173,6 +223,14 @@ export function createOidcBackend<U extends BaseUser>(
           ok: false,
           failure: { kind: 'unavailable', cause: cause === 'rejected' ? 'status' : cause, reason },
         };
+      }
+    },
+
+    async tokenEndpoint() {
+      try {
+        return (await provider.configuration()).serverMetadata().token_endpoint ?? null;
+      } catch {
+        return null;
       }
     },
 

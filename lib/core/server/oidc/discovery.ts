@@ -6,6 +6,7 @@
  * discovery is forgotten, so the next call tries again (the provider may just be starting).
  */
 import type * as OpenIdClient from 'openid-client';
+import { forwardingFetch } from './dpop-handle';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
 
@@ -55,6 +56,8 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     });
     // Every later call (token, revocation, userinfo) gets the same bound.
     config.timeout = options.timeoutMs / 1000;
+    // A browser's DPoP proof, forwarded on the refresh_token grant (dpop-handle.ts).
+    config[client.customFetch] = forwardingFetch() as OpenIdClient.CustomFetch;
     return config;
   }
 
