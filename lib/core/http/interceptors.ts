@@ -11,7 +11,8 @@ import {
 } from 'axios';
 import { RequestRefusedError } from '../errors';
 import { createTrafficStore, type AuthTrafficStore } from './auth-traffic';
-import { isBoundElsewhere, isNonceChallenge, presentToken, type DpopSigner } from './dpop';
+import type { DpopSigner } from './dpop';
+import { createDpopStep } from './dpop-step';
 import { createInFlightLimit, InFlightWaitError } from './in-flight-limit';
 import { API_TIMEOUT_MS } from './instance';
 
@@ -138,25 +139,7 @@ export function attachAuthInterceptors(
     return config;
   };
 
-  /** With DPoP: a token bound to another key is renewed first (once), then the proof is signed. */
-  const present = async (
-    config: InternalAxiosRequestConfig,
-    signer: DpopSigner,
-    token: string,
-    awaited: boolean,
-  ) => {
-    if (!config.dpopRebound && (await isBoundElsewhere(signer, token))) {
-      config.dpopRebound = true;
-      token = await traffic.countingFailures(traffic.whileWaiting(source.renew(token)));
-      awaited = true;
-    }
-    carry(config, token, awaited);
-    const method = (config.method ?? 'get').toUpperCase();
-    const headers = await presentToken(signer, method, instance.getUri(config), token);
-    config.headers.set('Authorization', headers.authorization);
-    if (headers.dpop) config.headers.set('DPoP', headers.dpop);
-    return config;
-  };
+  const dpopStep = dpop && createDpopStep(instance, source, traffic, carry);
 
   /** The token the request leaves with, taken at the moment it leaves. */
   const withToken = (config: InternalAxiosRequestConfig) => {
@@ -168,24 +151,17 @@ export function attachAuthInterceptors(
       : config.isAuthRetry
         ? (config.bearerToken ?? null)
         : null;
-    if (ready) return signer ? present(config, signer, ready, false) : carry(config, ready);
+    if (ready)
+      return signer ? dpopStep!.present(config, signer, ready, false) : carry(config, ready);
     const renewing = source.isRenewing();
     const pending = renewing ? traffic.whileWaiting(source.acquire()) : source.acquire();
     return traffic
       .countingFailures(pending)
       .then((token) =>
-        signer ? present(config, signer, token, renewing) : carry(config, token, renewing),
+        signer
+          ? dpopStep!.present(config, signer, token, renewing)
+          : carry(config, token, renewing),
       );
-  };
-
-  /** DPoP: keeps the API's nonce; true when the answer asks for this request again with it. */
-  const wantsNonce = (error: AxiosError) => {
-    const signer = dpop?.();
-    const config = error.config;
-    if (!signer || !config || !error.response) return false;
-    signer.noteNonce(instance.getUri(config), error.response.headers['dpop-nonce'] as string);
-    const challenge = error.response.headers['www-authenticate'] as string | undefined;
-    return !config.dpopNonceRetried && isNonceChallenge(error.response.status, challenge);
   };
 
   /** With a slot held: a failure to find a token gives the slot back. */
@@ -223,12 +199,12 @@ export function attachAuthInterceptors(
   const responseId = instance.interceptors.response.use(
     (response) => {
       release(response.config);
-      dpop?.()?.noteNonce(instance.getUri(response.config), response.headers['dpop-nonce']);
+      dpopStep?.noteNonce(response, dpop!());
       return response;
     },
     (error: unknown) => {
       if (isAxiosError(error)) release(error.config);
-      if (isAxiosError(error) && wantsNonce(error)) {
+      if (isAxiosError(error) && dpopStep?.wantsNonce(error, dpop!())) {
         return instance.request({ ...error.config, dpopNonceRetried: true });
       }
       // Errors thrown by the request interceptor (typed auth errors) pass through here unchanged.
