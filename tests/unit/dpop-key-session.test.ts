@@ -1,6 +1,7 @@
 import { createActor } from 'xstate';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  browserDpopKeyStore,
   createAuthMachine,
   createBrowserDpop,
   tieKeyToSession,
@@ -52,7 +53,25 @@ describe('the DPoP key and the session', () => {
     off.actor.send({ type: 'SIGN_OUT' });
     expect(off.calls).toEqual([]);
     const on = world();
-    on.actor.send({ type: 'SESSION_UPDATE', session: session('token-2', Date.now() + 120_000, alice) });
+    on.actor.send({
+      type: 'SESSION_UPDATE',
+      session: session('token-2', Date.now() + 120_000, alice),
+    });
     expect(on.calls).toEqual([]);
+  });
+});
+
+describe('without IndexedDB', () => {
+  it('the tab signs with a non-extractable key of its own, kept for the tab', async () => {
+    expect(typeof indexedDB).toBe('undefined');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const keys = browserDpopKeyStore();
+    const key = await keys.get();
+    expect(key.privateKey.extractable).toBe(false);
+    expect(await keys.get()).toBe(key);
+    expect(warn).toHaveBeenCalledTimes(1);
+    await keys.remove();
+    expect(await keys.get()).not.toBe(key);
+    warn.mockRestore();
   });
 });

@@ -6,7 +6,8 @@
  *
  * Created once, under a Web Lock with a timeout, and written with `add` (which fails if another
  * tab got there first), so two tabs starting together cannot end up with two keys. Deleted when
- * the session ends; the next sign-in makes a new one.
+ * the session ends; the next sign-in makes a new one. Where IndexedDB refuses, the tab keeps a
+ * key of its own in memory.
  */
 import { generateKeyPair } from 'dpop';
 import type { DpopKeyPair } from '../http/dpop';
@@ -98,14 +99,21 @@ export function browserDpopKeyStore(): DpopKeyStore {
 
   return {
     get() {
+      // Without IndexedDB (storage blocked, a private window that refuses it) the tab signs with
+      // a key of its own, still non-extractable, kept in memory: requests keep working; tabs
+      // then hold different keys, and a token another tab bound is renewed before use.
       cached ??= locked().catch((error: unknown) => {
-        cached = undefined;
-        throw error;
+        console.warn(
+          '[auth] the DPoP key cannot be kept in IndexedDB; this tab keeps its own',
+          error,
+        );
+        return generateKeyPair('ES256', { extractable: false });
       });
       return cached;
     },
     async remove() {
       cached = undefined;
+      if (typeof indexedDB === 'undefined') return;
       await inStore('readwrite', (store) => store.delete(DPOP_KEY_ID));
     },
     forget() {
