@@ -19,7 +19,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
-        <Providers session={session} apiBaseUrl={config().publicBackendUrl}>
+        <Providers
+          session={session}
+          apiBaseUrl={config().publicBackendUrl}
+          tracing={config().tracing !== undefined}
+        >
           <SiteHeader />
           <SessionAlerts />
           {children}

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { cookieStoreTarget } from 'token-reissue/server';
 import { caller, failureCode, type AuthFormState } from '@/lib/server/auth-form';
 import { backend } from '@/lib/server/backend';
+import { recordSignInFailure } from '@/lib/server/metrics/record';
 import { safeReturnUrl } from '@/lib/server/return-url';
 import { newSessionId, sessionFromTokens } from '@/lib/server/session-claims';
 import { sessionStore } from '@/lib/server/session-store';
@@ -37,7 +38,10 @@ export async function signInWithPassword(_: AuthFormState, form: FormData): Prom
     return { values, fieldErrors: { email: errors.email?.[0], password: errors.password?.[0] } };
   }
   const result = await backend.login(input.data.email, input.data.password, await caller());
-  if (!result.ok) return { values, error: failureCode(result.failure) };
+  if (!result.ok) {
+    recordSignInFailure(result.failure);
+    return { values, error: failureCode(result.failure) };
+  }
   await startSession(result.value);
   redirect(safeReturnUrl(form.get('callbackUrl')));
 }

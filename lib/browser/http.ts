@@ -4,9 +4,10 @@
  */
 import { createBrowserInstances } from 'token-reissue';
 import { getAuthActor } from './actor';
+import { currentTracer } from './tracer-slot';
 
 /** `getAuthActor` is passed, not called: the actor is created by the first request, never on import. */
-const instances = createBrowserInstances(getAuthActor);
+const instances = createBrowserInstances(getAuthActor, { tracer: currentTracer });
 
 /** Browser requests that need no session (sign-up, health). Never touches the auth actor. */
 export const client = instances.client;

@@ -11,6 +11,8 @@ import { actorTokenSource, type AuthMachineActor } from '../http/actor-token-sou
 import { attachAuthInterceptors } from '../http/interceptors';
 import { createAuthMachine } from '../../../machines/auth.machine';
 import type { BaseUser } from '../types';
+import { emit, type TelemetryHook } from '../telemetry/events';
+import { resolveTracer, type TracerOption } from '../telemetry/tracer';
 import { requestReissue, type ReissueClientOptions } from './reissue-client';
 import type { UserSchema } from './schemas';
 import { connectTabs } from './tab-sync';
@@ -28,16 +30,22 @@ export interface BrowserAuthOptions<U extends BaseUser> {
   inspect?: () => Observer<InspectionEvent> | undefined;
   /** Shares sessions and sign-outs with the other tabs over a BroadcastChannel (default on). */
   tabs?: boolean;
+  /** Told when the breaker trips and when the session ends (e.g. to report them to the server). */
+  telemetry?: TelemetryHook;
+  /** Carries the trace of the request that started a reissue into the reissue request. */
+  tracer?: TracerOption;
 }
 
 export type BrowserAuthActor<U extends BaseUser> = Actor<ReturnType<typeof createAuthMachine<U>>>;
 
 /** The machine provided for the browser, and one actor per tab created on first use. */
 export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U>) {
+  const tracer = resolveTracer(options.tracer);
+  const traceHeaders = () => tracer()?.headers() ?? {};
   const machine = createAuthMachine<U>().provide({
     actors: {
       reissue: fromPromise(({ input, signal }) =>
-        requestReissue(input, signal, { ...options.reissue, user: options.user }),
+        requestReissue(input, signal, { traceHeaders, ...options.reissue, user: options.user }),
       ),
     },
     actions: {
@@ -48,6 +56,7 @@ export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U
       signOut: () => options.signOut(),
       reportBreaker: ({ context }) => {
         console.warn(`[auth] ${context.breaker?.reason ?? 'proactive reissue stopped'}`);
+        emit(options.telemetry, { type: 'browser_report', report: 'breaker_tripped' });
       },
     },
   });
@@ -64,6 +73,7 @@ export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U
       // For the tab's lifetime: hear the other tabs, and re-check the token on wake-ups.
       if (options.tabs !== false) connectTabs(created, options.user);
       watchWakeUps(() => created.send({ type: 'WAKE' }));
+      if (options.telemetry) reportSessionEnds(created, options.telemetry);
       actor = created;
     }
     return actor;
@@ -72,14 +82,29 @@ export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U
   return { machine, actor: getActor };
 }
 
+/** Each entry into `expired` (the refresh token died): one report. */
+function reportSessionEnds<U extends BaseUser>(actor: BrowserAuthActor<U>, hook: TelemetryHook) {
+  let wasExpired = actor.getSnapshot().matches('expired');
+  actor.subscribe((snapshot) => {
+    const expired = snapshot.matches('expired');
+    if (expired && !wasExpired) emit(hook, { type: 'browser_report', report: 'session_ended' });
+    wasExpired = expired;
+  });
+}
+
 /**
  * The browser's axios instances: `client` never touches the actor, `clientAuth` carries its
  * token. `getActor` is called at request time, so importing creates no actor.
  */
-export function createBrowserInstances<U extends BaseUser>(getActor: () => AuthMachineActor<U>) {
+export function createBrowserInstances<U extends BaseUser>(
+  getActor: () => AuthMachineActor<U>,
+  { tracer }: Pick<BrowserAuthOptions<U>, 'tracer'> = {},
+) {
   const client = createApiInstance();
   const clientAuth = createApiInstance();
-  const { traffic } = attachAuthInterceptors(clientAuth, actorTokenSource(getActor));
+  const { traffic } = attachAuthInterceptors(clientAuth, actorTokenSource(getActor, { tracer }), {
+    tracer,
+  });
   return {
     client,
     clientAuth,
@@ -96,5 +121,5 @@ export function createBrowserInstances<U extends BaseUser>(getActor: () => AuthM
 /** Both in one call: what an adopting app's `lib/auth/browser.ts` needs. */
 export function createBrowserAuth<U extends BaseUser>(options: BrowserAuthOptions<U>) {
   const tab = createTabActor(options);
-  return { ...tab, ...createBrowserInstances(tab.actor) };
+  return { ...tab, ...createBrowserInstances(tab.actor, options) };
 }

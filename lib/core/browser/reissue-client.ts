@@ -38,6 +38,11 @@ export interface ReissueClientOptions<U extends BaseUser> {
   /** Cross-tab lock; defaults to `navigator.locks` when present. `null` turns it off. */
   locks?: Pick<LockManager, 'request'> | null;
   lockTimeoutMs?: number;
+  /**
+   * Trace headers for the reissue request (`traceparent`), read when the reissue starts, so the
+   * route continues the trace of the request that was rejected. None by default.
+   */
+  traceHeaders?: () => Record<string, string>;
 }
 
 /** Rejects with `SessionExpiredError` or `ReissueUnavailableError`: the machine reads `code`. */
@@ -46,7 +51,9 @@ export async function requestReissue<U extends BaseUser>(
   signal: AbortSignal,
   options: ReissueClientOptions<U>,
 ): Promise<ReissueResult<U>> {
-  const post = () => postReissue(options, signal);
+  // Read now: the trace that started this reissue is active only while the event is sent.
+  const traceHeaders = options.traceHeaders?.() ?? {};
+  const post = () => postReissue(options, signal, traceHeaders);
   const locks = options.locks === undefined ? browserLocks() : options.locks;
   // Without AbortSignal.any the lock wait could not be bounded; an unbounded lock can deadlock tabs.
   if (!locks || typeof AbortSignal.any !== 'function') return post();
@@ -72,13 +79,14 @@ export async function requestReissue<U extends BaseUser>(
 async function postReissue<U extends BaseUser>(
   options: ReissueClientOptions<U>,
   signal: AbortSignal,
+  traceHeaders: Record<string, string>,
 ): Promise<ReissueResult<U>> {
   let response: Response;
   try {
     response = await fetch(`${options.baseUrl ?? ''}${options.reissuePath ?? REISSUE_PATH}`, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { [REISSUE_HEADER]: '1', Accept: 'application/json' },
+      headers: { ...traceHeaders, [REISSUE_HEADER]: '1', Accept: 'application/json' },
       signal,
     });
   } catch (error) {

@@ -7,6 +7,8 @@ import {
   usableToken,
 } from '../../../machines/auth.machine';
 import type { BaseUser } from '../types';
+import type { ReissueOutcomeKind } from '../telemetry/events';
+import { resolveTracer, type ReissueTrace, type TracerOption } from '../telemetry/tracer';
 import type { TokenSource } from './interceptors';
 
 /** An actor of the auth machine for the app's user type. */
@@ -21,6 +23,8 @@ export const ACTOR_WAIT_TIMEOUT_MS = REISSUE_TIMEOUT_MS + 2_000;
 export interface ActorTokenSourceOptions {
   /** Upper bound for waiting on the actor to leave `refreshing`, counted from the first waiter. */
   waitTimeoutMs?: number;
+  /** Traces the reissue a rejected request starts (the requests that join it are counted). */
+  tracer?: TracerOption;
 }
 
 /**
@@ -33,9 +37,12 @@ export interface ActorTokenSourceOptions {
  */
 export function actorTokenSource<U extends BaseUser>(
   actor: AuthMachineActor<U> | (() => AuthMachineActor<U>),
-  { waitTimeoutMs = ACTOR_WAIT_TIMEOUT_MS }: ActorTokenSourceOptions = {},
+  { waitTimeoutMs = ACTOR_WAIT_TIMEOUT_MS, tracer: tracerOption }: ActorTokenSourceOptions = {},
 ): TokenSource {
   const resolve = typeof actor === 'function' ? actor : () => actor;
+  const tracer = resolveTracer(tracerOption);
+  /** The traced reissue in flight, keyed like `waits`: joiners count on it. */
+  const traces = new WeakMap<object, ReissueTrace>();
 
   /**
    * One wait per reissue, keyed by its invoked actor and shared by every request: a waitFor per
@@ -57,6 +64,15 @@ export function actorTokenSource<U extends BaseUser>(
     });
     if (reissue) waits.set(reissue, wait);
     return wait;
+  }
+
+  /** How the traced reissue ended, as the span says it. */
+  function traceOutcome(snapshot: AuthSnapshot<U>): [ReissueOutcomeKind, string | undefined] {
+    if (snapshot.matches('expired')) return ['expired', 'SESSION_EXPIRED'];
+    if (snapshot.matches('authenticated') && !snapshot.context.error) {
+      return ['rotated', undefined];
+    }
+    return ['unavailable', snapshot.context.error?.code ?? 'REISSUE_UNAVAILABLE'];
   }
 
   function tokenOf(snapshot: AuthSnapshot<U>): string {
@@ -93,7 +109,29 @@ export function actorTokenSource<U extends BaseUser>(
       // The first 401 for the current token starts (or turns reactive) the one reissue; later
       // ones find it in flight and only wait.
       const joins = before.matches({ refreshing: 'reactive' }) || current !== rejected;
-      if (!joins) ref.send({ type: 'TOKEN_REJECTED', token: rejected });
+      if (joins) {
+        const reissue = before.children.reissue;
+        if (reissue) traces.get(reissue)?.join();
+      } else {
+        const traced = tracer()?.reissue('browser-route');
+        // Sent inside the trace: the reissue client reads its headers while the event runs.
+        const reject = () => ref.send({ type: 'TOKEN_REJECTED', token: rejected });
+        if (traced) traced.within(reject);
+        else reject();
+        const reissue = ref.getSnapshot().children.reissue;
+        if (traced && reissue) {
+          traces.set(reissue, traced);
+          void settled(ref).then(
+            (snapshot) => {
+              const [outcome, errorType] = traceOutcome(snapshot);
+              traced.end(outcome, errorType);
+            },
+            () => traced.end('unavailable', 'REISSUE_UNAVAILABLE'),
+          );
+        } else {
+          traced?.end('unavailable', 'REISSUE_UNAVAILABLE');
+        }
+      }
       return settled(ref).then((snapshot) => {
         if (snapshot.matches('expired')) throw new SessionExpiredError();
         if (snapshot.matches('signedOut')) throw new NotSignedInError();

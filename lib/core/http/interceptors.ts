@@ -1,5 +1,17 @@
-import { isAxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import {
+  isAxiosError,
+  type AxiosInstance,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
 import { isAuthRequestError, ReissueUnavailableError } from '../errors';
+import type { ReissuePath } from '../telemetry/events';
+import {
+  resolveTracer,
+  type AttemptTrace,
+  type RequestTrace,
+  type TracerOption,
+} from '../telemetry/tracer';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -9,6 +21,9 @@ declare module 'axios' {
     isAuthRetry?: boolean;
     /** Retries after a 401 so far; bounded by `MAX_AUTH_RETRIES`. */
     authRetries?: number;
+    /** With a tracer: the request's trace (kept across its retries) and this attempt's. */
+    authTrace?: RequestTrace;
+    authAttempt?: AttemptTrace;
   }
 }
 
@@ -32,9 +47,15 @@ export interface TokenSource {
   acquire(): Promise<string>;
   /**
    * The API rejected `token`. Resolve with a different token to retry with: the current one if
-   * `token` is stale, else the result of a reissue that all concurrent callers share.
+   * `token` is stale, else the result of a reissue that all concurrent callers share. `path`
+   * says which client asked, for the server's metrics (the browser's source ignores it).
    */
-  renew(token: string): Promise<string>;
+  renew(token: string, path?: ReissuePath): Promise<string>;
+}
+
+export interface AuthInterceptorOptions {
+  /** Traces each request and its attempts, and injects `traceparent`; none by default. */
+  tracer?: TracerOption;
 }
 
 export interface AuthTraffic {
@@ -69,47 +90,84 @@ export interface AuthInterceptors {
 export function attachAuthInterceptors(
   instance: AxiosInstance,
   source: TokenSource,
+  options: AuthInterceptorOptions = {},
 ): AuthInterceptors {
   const traffic = createTrafficStore();
+  const tracer = resolveTracer(options.tracer);
 
   const carry = (config: InternalAxiosRequestConfig, token: string) => {
     config.bearerToken = token;
     config.headers.set('Authorization', `Bearer ${token}`);
+    if (config.authTrace) {
+      const attempt = config.authTrace.attempt(config.authRetries ?? 0, instance.getUri(config));
+      config.authAttempt = attempt;
+      for (const [name, value] of Object.entries(attempt.headers)) config.headers.set(name, value);
+    }
     return config;
   };
 
   // Not async: with a good token the interceptor returns the config itself, no promise hops.
   const requestId = instance.interceptors.request.use((config) => {
     if (config.isAuthRetry && config.bearerToken) return carry(config, config.bearerToken);
+    if (!config.authTrace) config.authTrace = tracer()?.request(config.method ?? 'get');
     const ready = source.peek?.();
     if (ready) return carry(config, ready);
     const pending = source.isRenewing() ? traffic.whileWaiting(source.acquire()) : source.acquire();
-    return traffic.countingFailures(pending).then((token) => carry(config, token));
+    return traffic.countingFailures(pending).then(
+      (token) => carry(config, token),
+      (error: unknown) => {
+        config.authTrace?.end(error);
+        throw error;
+      },
+    );
   });
 
-  const responseId = instance.interceptors.response.use(undefined, (error: unknown) => {
-    // Errors thrown by the request interceptor (typed auth errors) pass through here unchanged.
-    if (!isAxiosError(error) || error.response?.status !== 401) throw error;
-    const config: InternalAxiosRequestConfig | undefined = error.config;
-    if (!config?.bearerToken) throw error;
-    const retries = config.authRetries ?? 0;
-    if (retries >= MAX_AUTH_RETRIES) {
-      traffic.count('failed');
-      throw new ReissueUnavailableError('The API kept rejecting renewed tokens. Try again.');
-    }
-    if (source.isRenewing()) traffic.count('coalesced');
-    return traffic
-      .countingFailures(traffic.whileWaiting(source.renew(config.bearerToken)))
-      .then((renewed) => {
-        traffic.count('retried');
-        return instance.request({
-          ...config,
-          isAuthRetry: true,
-          authRetries: retries + 1,
-          bearerToken: renewed,
-        });
-      });
-  });
+  const responseId = instance.interceptors.response.use(
+    (response: AxiosResponse) => {
+      response.config.authAttempt?.end(response.status);
+      ended(response.config);
+      return response;
+    },
+    (error: unknown) => {
+      // Errors thrown by the request interceptor (typed auth errors) pass through here unchanged.
+      if (!isAxiosError(error)) throw error;
+      const config: InternalAxiosRequestConfig | undefined = error.config;
+      config?.authAttempt?.end(error.response?.status, error);
+      if (error.response?.status !== 401 || !config?.bearerToken) throw ended(config, error);
+      const retries = config.authRetries ?? 0;
+      if (retries >= MAX_AUTH_RETRIES) {
+        traffic.count('failed');
+        throw ended(
+          config,
+          new ReissueUnavailableError('The API kept rejecting renewed tokens. Try again.'),
+        );
+      }
+      if (source.isRenewing()) traffic.count('coalesced');
+      const bearer = config.bearerToken;
+      const renew = () => source.renew(bearer);
+      const renewing = config.authTrace ? config.authTrace.within(renew) : renew();
+      return traffic
+        .countingFailures(traffic.whileWaiting(renewing))
+        .then((renewed) => {
+          traffic.count('retried');
+          return instance.request({
+            ...config,
+            isAuthRetry: true,
+            authRetries: retries + 1,
+            bearerToken: renewed,
+          });
+        })
+        .then(
+          (response) => {
+            ended(config);
+            return response;
+          },
+          (failure: unknown) => {
+            throw ended(config, failure);
+          },
+        );
+    },
+  );
 
   return {
     traffic,
@@ -118,6 +176,12 @@ export function attachAuthInterceptors(
       instance.interceptors.response.eject(responseId);
     },
   };
+}
+
+/** Ends the request's trace once, from its first attempt's chain (retries run inside it). */
+function ended(config: InternalAxiosRequestConfig | undefined, error?: unknown): unknown {
+  if (config?.authTrace && !config.isAuthRetry) config.authTrace.end(error);
+  return error;
 }
 
 function createTrafficStore() {

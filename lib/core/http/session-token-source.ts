@@ -43,12 +43,12 @@ export function sessionTokenSource<S extends ServerSession, U extends BaseUser>(
     // Server requests never wait on a reissue in another request: the reissuer shares it.
     isRenewing: () => false,
     acquire: async () => (await current()).accessToken,
-    async renew(rejected) {
+    async renew(rejected, path = 'server-auth') {
       const session = await current();
       // Another request already reissued: retry with the newer token.
       if (session.accessToken !== rejected) return session.accessToken;
       options.reissuer.noteRejectedAccessToken(rejected, session.accessTokenExpiresAt);
-      const outcome = await options.reissuer.reissue(session.refreshToken);
+      const outcome = await options.reissuer.reissue(session.refreshToken, path);
       if (!outcome.ok) throw reissueError(outcome.code);
       await options.save(options.withTokens(session, outcome.tokens));
       return outcome.tokens.accessToken;

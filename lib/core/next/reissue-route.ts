@@ -37,7 +37,7 @@ export async function reissueResponse<S extends ServerSession & TicketSession, U
   if (!session?.sub || !session.sid) {
     return NextResponse.json({ error: 'SESSION_EXPIRED' }, { status: 401, headers: noStore });
   }
-  const result = await reissuer.reissue(session.refreshToken);
+  const result = await reissuer.reissue(session.refreshToken, 'browser-route');
   if (!result.ok) {
     const status = result.code === 'SESSION_EXPIRED' ? 401 : 503;
     return NextResponse.json({ error: result.code }, { status, headers: noStore });

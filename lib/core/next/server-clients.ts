@@ -12,6 +12,9 @@ import { cache } from 'react';
 import { createAuthFetch, type AuthFetch } from '../http/auth-fetch';
 import { createApiInstance } from '../http/instance';
 import { attachAuthInterceptors, type TokenSource } from '../http/interceptors';
+import type { ReissuePath } from '../telemetry/events';
+import { createOtelTracer } from '../telemetry/otel-tracer';
+import type { TracerOption } from '../telemetry/tracer';
 import {
   sessionTokenSource,
   type ServerSession,
@@ -51,7 +54,7 @@ export function requestTokenSource<S extends ServerSession, U extends BaseUser>(
     },
     // Resolved per call: building a client reads no configuration and builds nothing.
     reissuer: {
-      reissue: (refreshToken) => options.reissuer().reissue(refreshToken),
+      reissue: (refreshToken, path) => options.reissuer().reissue(refreshToken, path),
       noteRejectedAccessToken: (token, expiresAt) =>
         options.reissuer().noteRejectedAccessToken(token, expiresAt),
     },
@@ -59,14 +62,31 @@ export function requestTokenSource<S extends ServerSession, U extends BaseUser>(
   });
 }
 
-/** axios with the session's access token: `serverAuth.get('/users/me')`. */
-export function createServerAuth(source: TokenSource, baseURL: string) {
+/** The same source, telling the reissuer which client asked (for its span and metrics). */
+function askingAs(source: TokenSource, path: ReissuePath): TokenSource {
+  return { ...source, renew: (token) => source.renew(token, path) };
+}
+
+/**
+ * axios with the session's access token: `serverAuth.get('/users/me')`. By default its spans and
+ * `traceparent` go through `@opentelemetry/api`: nothing is recorded or sent until the app
+ * registers an SDK (instrumentation.ts).
+ */
+export function createServerAuth(
+  source: TokenSource,
+  baseURL: string,
+  tracer: TracerOption = createOtelTracer(),
+) {
   const instance = createApiInstance({ baseURL });
-  attachAuthInterceptors(instance, source);
+  attachAuthInterceptors(instance, askingAs(source, 'server-auth'), { tracer });
   return instance;
 }
 
-/** `fetch` with the session's access token: `serverFetch('/posts')`. */
-export function createServerFetch(source: TokenSource, baseUrl: string): AuthFetch {
-  return createAuthFetch(source, { baseUrl });
+/** `fetch` with the session's access token: `serverFetch('/posts')`; traced as `serverAuth`. */
+export function createServerFetch(
+  source: TokenSource,
+  baseUrl: string,
+  tracer: TracerOption = createOtelTracer(),
+): AuthFetch {
+  return createAuthFetch(askingAs(source, 'fetch'), { baseUrl, tracer });
 }

@@ -1,0 +1,49 @@
+/**
+ * GET /api/metrics: this process's metrics in Prometheus's text format, never cached. With
+ * `METRICS_TOKEN` set, only a request bearing it may read them; without, only a scraper on this
+ * machine: the request's peer (the socket, ../telemetry/peer-address.ts) must be loopback, or,
+ * behind `TRUSTED_PROXY_HOPS` proxies, the client address they forwarded. A header the client
+ * wrote alone never decides it.
+ */
+import 'server-only';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { config } from '@/lib/config';
+import { clientAddress } from '../client-address';
+import { isLoopback, requestPeer } from '../telemetry/peer-address';
+import { appMetrics } from './registry';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+function bearerMatches(authorization: string | null, token: string): boolean {
+  const match = /^Bearer (\S+)$/i.exec(authorization ?? '');
+  return match !== null && timingSafeEqual(digest(match[1]!), digest(token));
+}
+
+/** The browser's (or scraper's) address, from the socket or the trusted proxies' header. */
+function trustedClient(headers: Headers): string | undefined {
+  const peer = requestPeer(headers);
+  if (!peer) return undefined;
+  return config().TRUSTED_PROXY_HOPS === 0 ? peer : clientAddress(headers);
+}
+
+export function mayReadMetrics(headers: Headers): boolean {
+  const token = config().METRICS_TOKEN;
+  if (token) return bearerMatches(headers.get('authorization'), token);
+  const client = trustedClient(headers);
+  return client !== undefined && isLoopback(client);
+}
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+export async function metricsResponse(req: Request): Promise<Response> {
+  if (!mayReadMetrics(req.headers)) {
+    return Response.json(
+      { error: 'UNAUTHORIZED' },
+      { status: 401, headers: { ...NO_STORE, 'www-authenticate': 'Bearer realm="metrics"' } },
+    );
+  }
+  const { registry } = appMetrics();
+  return new Response(await registry.metrics(), {
+    headers: { ...NO_STORE, 'content-type': registry.contentType },
+  });
+}
