@@ -49,7 +49,8 @@ export function startTracing(settings: NonNullable<BackendConfig['tracing']>): A
   });
   provider.register();
   const instrumentation = new FastifyOtelInstrumentation({
-    ignorePaths: ({ url }) => UNTRACED.has(url),
+    // CORS preflights carry no trace context: each would be a trace of its own.
+    ignorePaths: ({ url, method }) => UNTRACED.has(url) || method === 'OPTIONS',
   });
   return {
     plugin: instrumentation.plugin() as FastifyPluginCallback,
