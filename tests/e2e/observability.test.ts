@@ -201,6 +201,36 @@ test('a burst of 20 after revocation: one trace per request across browser, Next
   await context.close();
 });
 
+test('a tab whose refresh token was revoked reports the ended session through the beacon route, and the reissue counts as expired', async () => {
+  const bearer = { authorization: `Bearer ${METRICS_TOKEN}` };
+  const ended = 'token_reissue_browser_reports_total{event="session_ended"}';
+  const expired = 'token_reissue_reissues_total{path="browser-route",outcome="expired"}';
+  const read = async () => (await scrape(`${stack.app.url}/api/metrics`, bearer)).text();
+  const before = await read();
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInThroughForm(page, stack.app.url);
+  await page.waitForURL(`${stack.app.url}/`);
+  await page.goto(`${stack.app.url}/debug`);
+  await eventually(() => machineState(page)).toMatch(/authenticated/);
+  const session = await browserSession(context);
+  const loggedOut = await fetch(`${stack.api.url}/auth/logout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: session.refreshToken }),
+  });
+  expect(loggedOut.status).toBe(204);
+  await page.getByRole('button', { name: 'Expire my access token now' }).click();
+  await eventually(() => page.getByTestId('expire-result').textContent()).toMatch(/revoked/);
+  await page.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
+  await eventually(() => machineState(page)).toMatch(/expired/);
+
+  await eventually(async () => sample(await read(), ended)).toBe(sample(before, ended) + 1);
+  expect(sample(await read(), expired)).toBe(sample(before, expired) + 1);
+  await context.close();
+});
+
 /** The value of one series in a Prometheus text exposition (0 when absent). */
 function sample(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));

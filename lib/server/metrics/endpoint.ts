@@ -19,24 +19,31 @@ function bearerMatches(authorization: string | null, token: string): boolean {
   return match !== null && timingSafeEqual(digest(match[1]!), digest(token));
 }
 
-/** The browser's (or scraper's) address, from the socket or the trusted proxies' header. */
-function trustedClient(headers: Headers): string | undefined {
-  const peer = requestPeer(headers);
-  if (!peer) return undefined;
-  return config().TRUSTED_PROXY_HOPS === 0 ? peer : clientAddress(headers);
+export interface MetricsAccess {
+  /** `METRICS_TOKEN`. */
+  token?: string;
+  /** `TRUSTED_PROXY_HOPS`. */
+  proxyHops: number;
 }
 
-export function mayReadMetrics(headers: Headers): boolean {
-  const token = config().METRICS_TOKEN;
-  if (token) return bearerMatches(headers.get('authorization'), token);
-  const client = trustedClient(headers);
+/** The scraper's address, from the socket or, behind proxies, the address they forwarded. */
+function trustedClient(headers: Headers, proxyHops: number): string | undefined {
+  const peer = requestPeer(headers);
+  if (!peer) return undefined;
+  return proxyHops === 0 ? peer : clientAddress(headers);
+}
+
+export function mayReadMetrics(headers: Headers, access: MetricsAccess): boolean {
+  if (access.token) return bearerMatches(headers.get('authorization'), access.token);
+  const client = trustedClient(headers, access.proxyHops);
   return client !== undefined && isLoopback(client);
 }
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
 export async function metricsResponse(req: Request): Promise<Response> {
-  if (!mayReadMetrics(req.headers)) {
+  const { METRICS_TOKEN, TRUSTED_PROXY_HOPS } = config();
+  if (!mayReadMetrics(req.headers, { token: METRICS_TOKEN, proxyHops: TRUSTED_PROXY_HOPS })) {
     return Response.json(
       { error: 'UNAUTHORIZED' },
       { status: 401, headers: { ...NO_STORE, 'www-authenticate': 'Bearer realm="metrics"' } },
