@@ -20,6 +20,7 @@ import {
   isReissueStorm,
   measureOffset,
   proactiveDelay as deadlineDelay,
+  readsAsRefusal,
   recentReissues,
   type TokenClock,
 } from './auth.timing';
@@ -31,9 +32,13 @@ export {
   BREAKER_LIMIT,
   BREAKER_WINDOW_MS,
   EXPIRY_SAFETY_MARGIN_MAX_MS,
+  JUST_ISSUED_MS,
   MAX_TIMER_DELAY_MS,
   PROACTIVE_MARGIN_MAX_MS,
+  readsAsRefusal,
+  REFUSAL_MEMORY_MS,
   REISSUE_FLOOR_MS,
+  usableUntil,
 } from './auth.timing';
 export const REISSUE_TIMEOUT_MS = 10_000;
 /**
@@ -54,6 +59,9 @@ const emptySession = {
   ticket: null,
   recentReissues: [] as number[],
   breaker: null,
+  reissuedAt: null,
+  refusal: null,
+  signedOutElsewhere: false,
 };
 
 /**
@@ -116,6 +124,9 @@ export function createAuthMachine<U extends BaseUser = BaseUser>() {
           error: null,
           retryAttempt: 0,
           adoptedCount: context.adoptedCount + (event.fromOtherTab ? 1 : 0),
+          reissuedAt: null,
+          refusal: null,
+          signedOutElsewhere: false,
         };
       }),
       adoptReissued: assign(({ context }, output: ReissueResult<U>) => {
@@ -131,8 +142,21 @@ export function createAuthMachine<U extends BaseUser = BaseUser>() {
           retryAttempt: 0,
           reissueCount: context.reissueCount + 1,
           recentReissues: recentReissues(context.recentReissues, now, true),
+          reissuedAt: now,
+          refusal: null,
         };
       }),
+      /** The route refused a good token: remember it (from its first refusal) and count. */
+      recordRefusal: assign(({ context, event }) => {
+        if (event.type !== 'TOKEN_REJECTED') return {};
+        const known = context.refusal?.token === event.token;
+        return {
+          refusal: known ? context.refusal : { token: event.token, at: Date.now() },
+          refusedCount: context.refusedCount + 1,
+        };
+      }),
+      /** Why this tab is signed out: the page offers to sign in again in place. */
+      markSignedOutElsewhere: assign({ signedOutElsewhere: true }),
       tripBreaker: assign(({ context }) => ({
         breaker: {
           reason: `${recentReissues(context.recentReissues, Date.now()).length} reissues within ${BREAKER_WINDOW_MS / 1000} s (limit ${BREAKER_LIMIT}): proactive reissue stopped`,
@@ -161,6 +185,12 @@ export function createAuthMachine<U extends BaseUser = BaseUser>() {
           event.session.accessTokenExpiresAt >= (context.accessTokenExpiresAt ?? 0)),
       isCurrentToken: ({ context, event }) =>
         event.type === 'TOKEN_REJECTED' && event.token === context.accessToken,
+      /**
+       * The route refuses the request, the token is fine (see `readsAsRefusal`): a token issued
+       * moments ago and rejected again, or one a route already refused. No reissue.
+       */
+      isRefusal: ({ context, event }) =>
+        event.type === 'TOKEN_REJECTED' && readsAsRefusal(context, event, Date.now()),
       isRefreshTokenDead: (_, error: AuthError) => error.code === 'SESSION_EXPIRED',
       /**
        * The breaker is closed, or a transient failure is being retried (failures do not count
@@ -194,6 +224,7 @@ export function createAuthMachine<U extends BaseUser = BaseUser>() {
       reissueCount: 0,
       adoptedCount: 0,
       coalescedCount: 0,
+      refusedCount: 0,
     },
     on: {
       SIGN_OUT: { target: '.signedOut', actions: ['signOut', 'clearSession'] },
@@ -217,7 +248,10 @@ export function createAuthMachine<U extends BaseUser = BaseUser>() {
           ],
         },
         on: {
-          TOKEN_REJECTED: { guard: 'isCurrentToken', target: 'refreshing.reactive' },
+          TOKEN_REJECTED: [
+            { guard: 'isRefusal', actions: 'recordRefusal' },
+            { guard: 'isCurrentToken', target: 'refreshing.reactive' },
+          ],
           RETRY: { target: 'refreshing.reactive' },
           // Timers may have slept: re-check the token against the corrected clock.
           WAKE: [
@@ -227,7 +261,11 @@ export function createAuthMachine<U extends BaseUser = BaseUser>() {
             { target: 'authenticated', reenter: true },
           ],
           SESSION_UPDATE: [
-            { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
+            {
+              guard: 'hasNoSession',
+              target: 'signedOut',
+              actions: ['clearSession', 'markSignedOutElsewhere'],
+            },
             {
               guard: 'isNewerSession',
               target: 'authenticated',
@@ -285,13 +323,21 @@ export function createAuthMachine<U extends BaseUser = BaseUser>() {
           },
         },
         on: {
-          SESSION_UPDATE: { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
+          SESSION_UPDATE: {
+            guard: 'hasNoSession',
+            target: 'signedOut',
+            actions: ['clearSession', 'markSignedOutElsewhere'],
+          },
         },
       },
       expired: {
         on: {
           SESSION_UPDATE: [
-            { guard: 'hasNoSession', target: 'signedOut', actions: 'clearSession' },
+            {
+              guard: 'hasNoSession',
+              target: 'signedOut',
+              actions: ['clearSession', 'markSignedOutElsewhere'],
+            },
             { guard: 'isNewerSession', target: 'authenticated', actions: 'adoptSession' },
           ],
         },

@@ -14,6 +14,17 @@ export const REISSUE_FLOOR_MS = 3_000;
 /** After `BREAKER_LIMIT` of this tab's reissues inside `BREAKER_WINDOW_MS`, proactive reissue stops. */
 export const BREAKER_LIMIT = 8;
 export const BREAKER_WINDOW_MS = 60_000;
+/**
+ * A 401 for a token a request waited for (a retry, or a request held back during the reissue),
+ * this soon after the reissue that produced it, is the route refusing the request, not the token
+ * being dead: another reissue would be refused the same way.
+ */
+export const JUST_ISSUED_MS = 10_000;
+/**
+ * After a refusal, the same token's 401s are refusals too for this long: later bursts at that
+ * route cost no reissue. A token really revoked meanwhile is reissued once this has passed.
+ */
+export const REFUSAL_MEMORY_MS = 30_000;
 /** setTimeout fires at once for longer delays (a 32-bit overflow), which would reissue in a loop. */
 export const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
@@ -55,8 +66,50 @@ function proactiveMargin(clock: TokenClock, now: number): number {
 
 /** The token is (nearly) dead: a request sent now could be refused before it arrives. */
 export function isExpiring(clock: TokenClock, now: number): boolean {
+  return now >= usableUntil(clock, now);
+}
+
+/**
+ * Local epoch ms after which a request carrying the token may be refused for the token's age:
+ * its expiry less the safety margin, on the corrected clock.
+ */
+export function usableUntil(clock: TokenClock, now: number): number {
   const safety = Math.min(EXPIRY_SAFETY_MARGIN_MAX_MS, lifetime(clock, now) / 10);
-  return now >= localExpiry(clock, now) - safety;
+  return localExpiry(clock, now) - safety;
+}
+
+/** A token a route refused although it was good: its later 401s are refusals too, for a while. */
+export interface Refusal {
+  token: string;
+  /** Local epoch milliseconds of the first refusal. */
+  at: number;
+}
+
+export interface RefusalClock extends TokenClock {
+  accessToken: string | null;
+  /** Local epoch ms when this tab's reissue produced the current token; null for a session's. */
+  reissuedAt: number | null;
+  refusal: Refusal | null;
+}
+
+/**
+ * A 401 that says "this route refuses the request", not "this token is dead", so a reissue would
+ * not help: the current token, still good on the corrected clock, either already refused by a
+ * route moments ago, or rejected for a request that waited for it, right after the reissue that
+ * produced it (a retry, or a request held back while that reissue ran).
+ * A 401 for a token near its expiry is never a refusal: the token may simply have run out.
+ */
+export function readsAsRefusal(
+  clock: RefusalClock,
+  rejection: { token: string; afterRenewal?: boolean },
+  now: number,
+): boolean {
+  if (rejection.token !== clock.accessToken || isExpiring(clock, now)) return false;
+  const { refusal, reissuedAt } = clock;
+  if (refusal?.token === rejection.token && now - refusal.at < REFUSAL_MEMORY_MS) return true;
+  return (
+    rejection.afterRenewal === true && reissuedAt !== null && now - reissuedAt < JUST_ISSUED_MS
+  );
 }
 
 /** Young tokens are kept: the floor between proactive reissues. */

@@ -3,7 +3,9 @@
  * user. They live beside the chart so `machines/` depends on xstate alone; lib/core re-exports
  * them (`lib/core/types.ts`, `lib/core/errors.ts`).
  */
-import type { TokenClock } from './auth.timing';
+import type { Refusal, TokenClock } from './auth.timing';
+
+export type { Refusal } from './auth.timing';
 
 /**
  * The core reads one field of a user, its `id` (sessions and reissue tickets are bound to it);
@@ -70,12 +72,31 @@ export interface AuthContext<U extends BaseUser = BaseUser> extends TokenClock {
   recentReissues: number[];
   /** Set when proactive reissue stopped for this session, and why. */
   breaker: BreakerTrip | null;
+  /**
+   * Local epoch ms when this tab's own reissue produced the current token; null when the token
+   * came with a session (a sign-in, another tab's change). See `readsAsRefusal`.
+   */
+  reissuedAt: number | null;
+  /** The current token, refused by a route moments after it was issued, and when (local ms). */
+  refusal: Refusal | null;
+  /** 401s the chart read as a route refusing a good token (no reissue), since start. */
+  refusedCount: number;
+  /**
+   * The session ended outside this tab (a sign-out in another tab, a cookie that is gone), not
+   * by this tab's own SIGN_OUT: the page offers to sign in again in place.
+   */
+  signedOutElsewhere: boolean;
 }
 
 export type AuthEvent<U extends BaseUser = BaseUser> =
   /** `fromOtherTab`: another tab of this browser sent it (its reissue or sign-in). */
   | { type: 'SESSION_UPDATE'; session: ClientSession<U> | null; fromOtherTab?: boolean }
-  | { type: 'TOKEN_REJECTED'; token: string }
+  /**
+   * `afterRenewal`: the request carried `token` straight from a reissue it waited for (its retry
+   * after an earlier 401, or a request held back while that reissue ran): a rejection right after
+   * a renewal.
+   */
+  | { type: 'TOKEN_REJECTED'; token: string; afterRenewal?: boolean }
   /** The tab became visible, came online or woke from sleep, or a request found its token expiring. */
   | { type: 'WAKE' }
   | { type: 'SIGN_OUT' }

@@ -1,73 +1,105 @@
 'use client';
 
 import { useEffect, useState, type FormEvent } from 'react';
+import { refreshNextAuthSession } from 'token-reissue';
+import { useIsClient } from '@/app/_components/hooks/use-is-client';
+import type { SessionEnded } from '@/app/_components/hooks/use-session-ended';
 import { loadAuthRuntime } from '@/lib/browser/load-runtime';
-import type { CreatePostState } from '../actions';
+import type { CreatePostState, PostDraft } from '../actions';
+import { SignInAgainFields } from './sign-in-again-fields';
 import { TextField } from './text-field';
 
 const EXPIRED_MESSAGE =
   'Your session ended, so this post was not sent. Sign in again (your draft stays here), then publish.';
+const SIGNED_OUT_MESSAGE =
+  'You were signed out, so this post was not sent. Sign in again (your draft stays here), then publish.';
+const SIGNED_IN_AGAIN = 'Signed in again. Your draft is still here: publish it when you are ready.';
+
+const EMPTY: PostDraft = { title: '', body: '' };
+
+function errorOf(state: CreatePostState | null): string | undefined {
+  if (!state || state.ok) return undefined;
+  if (state.code === 'NOT_SIGNED_IN') return SIGNED_OUT_MESSAGE;
+  return state.error;
+}
 
 /**
  * Writes a post through the server action (`formAction`), so it also works without JavaScript.
- * The draft is React state, not the form's own: a failed save, or an expired session and a new
- * sign-in in the dialog, never clears it.
+ * The draft is React state, not the form's own: a failed save, an ended session and a new
+ * sign-in in the dialog never clear it; without JavaScript the action hands it back.
  */
 export function PostForm({
   state,
   formAction,
   pending,
-  expired,
+  ended,
+  signedOut,
 }: {
   state: CreatePostState | null;
   formAction: (form: FormData) => void;
   pending: boolean;
-  expired: boolean;
+  /** Why the tab's session ended, as its actor says (with JavaScript). */
+  ended: SessionEnded;
+  /** The server rendered this page without a session (a form posted without JavaScript). */
+  signedOut: boolean;
 }) {
-  const [draft, setDraft] = useState({ title: '', body: '' });
+  const isClient = useIsClient();
+  const [draft, setDraft] = useState<PostDraft>(() => (state && !state.ok ? state.draft : EMPTY));
   const [blocked, setBlocked] = useState(false);
   // Messages from before the person signed in again describe a session that is gone.
-  const [wasExpired, setWasExpired] = useState(expired);
+  const [wasEnded, setWasEnded] = useState(ended !== null);
   const [staleState, setStaleState] = useState<CreatePostState | null>(null);
   const [handled, setHandled] = useState<CreatePostState | null>(null);
-  if (expired !== wasExpired) {
-    setWasExpired(expired);
-    if (!expired) {
+  if ((ended !== null) !== wasEnded) {
+    setWasEnded(ended !== null);
+    if (ended === null) {
       setStaleState(state);
       setBlocked(false);
     }
   }
   if (state !== handled) {
     setHandled(state);
-    if (state?.ok) setDraft({ title: '', body: '' });
+    if (state?.ok) setDraft(EMPTY);
   }
 
-  // The server found the refresh token dead; let the tab's actor confirm and show the dialog.
+  // The server found no live session: let the tab confirm it, which shows the sign-in dialog.
   useEffect(() => {
-    if (state?.ok || state?.code !== 'SESSION_EXPIRED') return;
-    void loadAuthRuntime().then(({ getAuthActor }) => {
-      const actor = getAuthActor();
-      const token = actor.getSnapshot().context.accessToken;
-      if (token) actor.send({ type: 'TOKEN_REJECTED', token });
-    });
+    if (state?.ok || !state?.code) return;
+    // No session on the server: next-auth's session refetch tells the header and the actor.
+    if (state.code === 'NOT_SIGNED_IN') refreshNextAuthSession();
+    // A dead refresh token: the actor checks with a reissue of its own, which ends in `expired`.
+    if (state.code === 'SESSION_EXPIRED') {
+      void loadAuthRuntime().then(({ getAuthActor }) => {
+        const actor = getAuthActor();
+        const token = actor.getSnapshot().context.accessToken;
+        if (token) actor.send({ type: 'TOKEN_REJECTED', token });
+      });
+    }
   }, [state]);
 
   // The tab knows the session ended: the server may still accept the access token for a few
   // seconds (a revoked session's token lives until it expires), so do not publish behind the
-  // back of the "session ended" the page shows.
+  // back of the "session ended" the page shows. Signed out, the server itself refuses.
   function onSubmit(event: FormEvent<HTMLFormElement>) {
-    if (!expired) return;
+    if (ended !== 'expired') return;
     event.preventDefault();
     setBlocked(true);
   }
 
   const current = state !== staleState ? state : null;
-  const fieldErrors = current && !current.ok ? current.fieldErrors : undefined;
-  const error = blocked ? EXPIRED_MESSAGE : current && !current.ok ? current.error : undefined;
+  const failed = current && !current.ok ? current : undefined;
+  const fieldErrors = failed?.fieldErrors;
+  const error = blocked ? EXPIRED_MESSAGE : errorOf(current);
+  const status = current?.ok
+    ? `Published “${current.post.title}”.`
+    : failed?.signIn?.ok
+      ? SIGNED_IN_AGAIN
+      : null;
   return (
     <section className="card" aria-labelledby="write-heading">
       <h2 id="write-heading">Write a post</h2>
       <form action={formAction} onSubmit={onSubmit} className="form">
+        {signedOut && !isClient && <SignInAgainFields answer={failed?.signIn} />}
         <TextField
           name="title"
           label="Title"
@@ -103,7 +135,7 @@ export function PostForm({
             {pending ? 'Publishing…' : 'Publish'}
           </button>
           <p className="muted" role="status">
-            {current?.ok && !pending ? `Published “${current.post.title}”.` : null}
+            {!pending ? status : null}
           </p>
         </div>
       </form>

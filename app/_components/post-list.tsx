@@ -8,6 +8,9 @@ import type { Post } from '@/lib/validations/post';
 import { deletePostAction } from '../actions';
 
 function describe(error: unknown): string {
+  if (isAuthRequestError(error) && error.code === 'NOT_SIGNED_IN') {
+    return 'You were signed out. Sign in again to continue.';
+  }
   if (isAuthRequestError(error)) return error.message;
   return 'Something went wrong. Try again.';
 }
@@ -31,14 +34,15 @@ export function PostList({
   posts,
   setPosts,
   penName,
-  expired,
+  ended,
   confirmDeleteId,
   notice,
 }: {
   posts: Post[];
   setPosts: Dispatch<SetStateAction<Post[]>>;
   penName: string;
-  expired: boolean;
+  /** The tab's session ended (expired, or signed out elsewhere); errors until then are stale after. */
+  ended: boolean;
   confirmDeleteId?: string;
   notice?: string;
 }) {
@@ -47,10 +51,10 @@ export function PostList({
   const [error, setError] = useState<string | undefined>(notice ? NOTICES[notice] : undefined);
   const [reloading, setReloading] = useState(false);
   // An error from before the person signed in again describes a session that is gone.
-  const [wasExpired, setWasExpired] = useState(expired);
-  if (expired !== wasExpired) {
-    setWasExpired(expired);
-    if (!expired) setError(undefined);
+  const [wasEnded, setWasEnded] = useState(ended);
+  if (ended !== wasEnded) {
+    setWasEnded(ended);
+    if (!ended) setError(undefined);
   }
 
   async function reload(event: FormEvent<HTMLFormElement>) {

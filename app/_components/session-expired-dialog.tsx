@@ -12,24 +12,42 @@ import {
   type MouseEvent,
 } from 'react';
 import { getAuthActor } from '@/lib/browser/actor';
+import { sessionEnded, type SessionEnded } from '@/app/_components/hooks/use-session-ended';
 import { signInErrorMessage } from '@/app/_components/sign-in-messages';
 
-function signInPageUrl(): string {
-  const here = `${window.location.pathname}${window.location.search}`;
-  return `/signin?reason=expired&callbackUrl=${encodeURIComponent(here)}`;
-}
+type Reason = Exclude<SessionEnded, null>;
 
-/** Leaves through the sign-in page; the dead session is signed out first, or the page would bounce back here. */
-function goToSignIn(event: MouseEvent<HTMLAnchorElement>) {
-  event.preventDefault();
-  void signOut({ callbackUrl: signInPageUrl() });
+/** What the dialog and its banner say, by why the session ended. */
+const WORDS: Record<Reason, { title: string; why: string; banner: string }> = {
+  expired: {
+    title: 'Your session ended',
+    why: 'For your security you were signed out.',
+    banner: 'Your session ended.',
+  },
+  signedOut: {
+    title: 'You were signed out',
+    why: 'You signed out in another tab or window.',
+    banner: 'You were signed out.',
+  },
+};
+
+function signInPageUrl(reason: Reason): string {
+  const here = `${window.location.pathname}${window.location.search}`;
+  return `/signin?reason=${reason}&callbackUrl=${encodeURIComponent(here)}`;
 }
 
 /**
- * Sign in again without leaving the page. Success updates next-auth's session; the AuthBridge
- * hands it to the actor as SESSION_UPDATE, the actor leaves `expired`, and this unmounts.
+ * Sign in again without leaving the page: after the session expired, or after a sign-out in
+ * another tab. Success updates next-auth's session; the AuthBridge hands it to the actor as
+ * SESSION_UPDATE, the actor has a session again, and this unmounts.
  */
-function ExpiredDialog({ email }: { email: string }) {
+function ExpiredDialog({ email, reason }: { email: string; reason: Reason }) {
+  const words = WORDS[reason];
+  // Leaves through the sign-in page; a dead session is signed out first, or the page would bounce back here.
+  const goToSignIn = (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    void signOut({ callbackUrl: signInPageUrl(reason) });
+  };
   const dialogRef = useRef<HTMLDialogElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -88,8 +106,8 @@ function ExpiredDialog({ email }: { email: string }) {
       {!open && (
         <div className="banner banner-error" role="status" data-testid="session-ended-banner">
           <p>
-            <strong>Your session ended.</strong> Your work on this page is still here; sign in to
-            save it.
+            <strong>{words.banner}</strong> Your work on this page is still here; sign in to save
+            it.
           </p>
           <button type="button" onClick={() => setOpen(true)}>
             Sign in again
@@ -109,10 +127,10 @@ function ExpiredDialog({ email }: { email: string }) {
         data-testid="session-expired-dialog"
       >
         <form className="form" onSubmit={onSubmit}>
-          <h2 id="expired-title">Your session ended</h2>
+          <h2 id="expired-title">{words.title}</h2>
           <p id="expired-description" className="muted">
-            For your security you were signed out. Sign in again to pick up where you left off: you
-            stay on this page and nothing you typed is lost.
+            {words.why} Sign in again to pick up where you left off: you stay on this page and
+            nothing you typed is lost.
           </p>
           {error && (
             <p className="error" role="alert">
@@ -147,7 +165,7 @@ function ExpiredDialog({ email }: { email: string }) {
             </button>
           </div>
           <p className="dialog-footer">
-            <a href={signInPageUrl()} onClick={goToSignIn}>
+            <a href={signInPageUrl(reason)} onClick={goToSignIn}>
               Go to the sign-in page
             </a>
           </p>
@@ -157,24 +175,33 @@ function ExpiredDialog({ email }: { email: string }) {
   );
 }
 
-/** Shows the dialog while the tab's actor is `expired` (its refresh token is dead). */
+/**
+ * Shows the dialog while the tab's session has ended without the person here asking: the actor
+ * is `expired` (its refresh token is dead), or signed out elsewhere. The email is offered again
+ * only for an expired session; after a sign-out the page keeps no trace of who it was.
+ */
 export function SessionExpiredDialog() {
   const actor = getAuthActor();
-  const expired = useSelector(actor, (snapshot) => snapshot.matches('expired'));
+  const reason = useSelector(actor, sessionEnded);
   const email = useSelector(actor, (snapshot) => snapshot.context.user?.email ?? '');
   const userId = useSelector(actor, (snapshot) => snapshot.context.user?.id ?? null);
   const router = useRouter();
-  const expiredFor = useRef<string | null>(null);
+  const lastUser = useRef<string | null>(userId);
+  const endedFor = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (userId) lastUser.current = userId;
+  }, [userId]);
 
   // Someone else signed in from the dialog: this page shows the previous account's data.
   useEffect(() => {
-    if (expired) {
-      expiredFor.current = userId;
-    } else if (expiredFor.current !== null) {
-      if (userId && userId !== expiredFor.current) router.refresh();
-      expiredFor.current = null;
+    if (reason) {
+      endedFor.current ??= lastUser.current;
+    } else if (endedFor.current !== null) {
+      if (userId && userId !== endedFor.current) router.refresh();
+      endedFor.current = null;
     }
-  }, [expired, userId, router]);
+  }, [reason, userId, router]);
 
-  return expired ? <ExpiredDialog email={email} /> : null;
+  return reason ? <ExpiredDialog key={reason} email={email} reason={reason} /> : null;
 }

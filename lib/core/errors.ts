@@ -2,7 +2,8 @@
  * The one failure vocabulary. A reissue fails in one of two ways the whole system tells apart:
  * the refresh token is dead (`SESSION_EXPIRED`: sign in again) or the failure is transient
  * (`REISSUE_UNAVAILABLE`: keep the session, try again). A request can also find no session
- * (`NOT_SIGNED_IN`). The machine's error record, the server reissue outcome, the API adapters,
+ * (`NOT_SIGNED_IN`), or be refused by its route although the session is fine
+ * (`REQUEST_REFUSED`: a reissue would not help). The machine's error record, the server reissue outcome, the API adapters,
  * the browser reissue client and the typed request errors all take their codes from here.
  * Compare `code`, never the message.
  */
@@ -16,7 +17,7 @@ export const REISSUE_FAILURE_CODES = [
   'REISSUE_UNAVAILABLE',
 ] as const satisfies readonly ReissueFailureCode[];
 
-export type AuthErrorCode = ReissueFailureCode | 'NOT_SIGNED_IN';
+export type AuthErrorCode = ReissueFailureCode | 'NOT_SIGNED_IN' | 'REQUEST_REFUSED';
 
 export function isReissueFailureCode(value: unknown): value is ReissueFailureCode {
   return (REISSUE_FAILURE_CODES as readonly unknown[]).includes(value);
@@ -53,6 +54,20 @@ export class NotSignedInError extends AuthRequestError {
   readonly retryable = false;
   override readonly name = 'NotSignedInError';
   constructor(message = 'You are not signed in.') {
+    super(message);
+  }
+}
+
+/**
+ * The API refused this request although the session is fine: it rejected a token issued moments
+ * before (some APIs answer 401 where 403 is meant), or kept rejecting every good token it was
+ * given. Not a session problem, so no reissue, no "session ended"; retrying will not help.
+ */
+export class RequestRefusedError extends AuthRequestError {
+  readonly code = 'REQUEST_REFUSED' as const;
+  readonly retryable = false;
+  override readonly name = 'RequestRefusedError';
+  constructor(message = 'The API refused this request. You are still signed in.') {
     super(message);
   }
 }

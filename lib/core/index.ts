@@ -17,6 +17,7 @@ export {
   REISSUE_TIMEOUT_MS,
   toAuthError,
   usableToken,
+  usableUntil,
   type AuthContext,
   type AuthEvent,
   type ReissueInput,
@@ -32,10 +33,12 @@ export {
 export {
   attachAuthInterceptors,
   MAX_AUTH_RETRIES,
+  MAX_EXPIRED_RETRIES,
   type AuthInterceptorOptions,
   type AuthInterceptors,
   type AuthTraffic,
   type AuthTrafficStore,
+  type Rejection,
   type TokenSource,
 } from './http/interceptors';
 export {
@@ -56,6 +59,7 @@ export {
 } from './browser/reissue-client';
 export { clientSessionSchema, reissueResponseSchema, type UserSchema } from './browser/schemas';
 export {
+  BROWSER_MAX_IN_FLIGHT,
   createBrowserAuth,
   createBrowserInstances,
   createTabActor,

@@ -8,12 +8,18 @@ import 'server-only';
 import { config } from '@/lib/config';
 import { createApiInstance } from 'token-reissue';
 import { createServerAuth, createServerFetch, requestTokenSource } from 'token-reissue/next';
+import { recordTelemetry } from './metrics/record';
 import { serverReissuer } from './reissuer';
 import { withTokens } from './session-claims';
 import { sessionStore } from './session-store';
 
 // Store and reissuer are resolved per call: importing this module builds neither.
-const session = requestTokenSource({ store: sessionStore, reissuer: serverReissuer, withTokens });
+const session = requestTokenSource({
+  store: sessionStore,
+  reissuer: serverReissuer,
+  withTokens,
+  telemetry: recordTelemetry,
+});
 
 /** Server requests that need no session. */
 export const server = createApiInstance({ baseURL: config().BACKEND_URL });

@@ -24,7 +24,7 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is on', () => {
 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      routes: ['expire-access-token', 'revoke-sessions'],
+      routes: ['expire-access-token', 'revoke-sessions', 'refuses-every-token'],
     });
   });
 
@@ -62,6 +62,20 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is on', () => {
 
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: 'invalid_token' });
+  });
+
+  it('refuses-every-token answers 401 invalid_token to a valid token, which other routes still accept', async () => {
+    const login = await signUp(server, 'refused');
+
+    const refused = await fetch(`${server.url}/debug/refuses-every-token`, {
+      headers: bearer(login.accessToken),
+    });
+
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ error: 'invalid_token' });
+    expect(
+      (await fetch(`${server.url}/users/me`, { headers: bearer(login.accessToken) })).status,
+    ).toBe(200);
   });
 
   it('revoke-sessions revokes every family of the user, so none of their refresh tokens reissue', async () => {
@@ -107,7 +121,7 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is off', () => {
     await server.close();
   });
 
-  it('does not register them: GET /debug and both routes answer 404 and nothing is revoked', async () => {
+  it('does not register them: GET /debug and every route answer 404 and nothing is revoked', async () => {
     const login = await postJson(`${server.url}/auth/login`, {
       email: DEMO_USER.email,
       password: DEMO_USER.password,
@@ -122,9 +136,14 @@ describe('debug routes when ENABLE_DEBUG_ROUTES is off', () => {
       email: DEMO_USER.email,
     });
 
+    const refuses = await fetch(`${server.url}/debug/refuses-every-token`, {
+      headers: bearer(accessToken),
+    });
+
     expect((await fetch(`${server.url}/debug`)).status).toBe(404);
     expect(expire.status).toBe(404);
     expect(revoke.status).toBe(404);
+    expect(refuses.status).toBe(404);
     expect(await revoke.json()).toEqual({ error: 'not_found' });
     expect((await fetch(`${server.url}/users/me`, { headers: bearer(accessToken) })).status).toBe(
       200,

@@ -131,6 +131,23 @@ describe('4xx, never 5xx, for bad requests', () => {
     expect(response.status).toBe(403);
   });
 
+  test('a server-action POST without a session reaches Next instead of a redirect to sign-in: an unknown action answers 4xx, never a 500', async () => {
+    const response = await fetch(`${app}/`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        origin: app,
+        'next-action': 'a'.repeat(42),
+        'content-type': 'text/plain;charset=UTF-8',
+      },
+      body: '[]',
+    });
+    expect(response.headers.get('location')).toBeNull();
+    // Next's own answer for an action it does not know (409 in Next 16).
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+  });
+
   test('a server-action POST over the 1 MB body limit answers 413', async () => {
     const jar = await signInWithPassword(app);
     const response = await fetch(`${app}/`, {

@@ -79,6 +79,7 @@ function sameView(a: Snapshot, b: Snapshot): boolean {
       context.reissueCount,
       context.accessToken,
       context.breaker !== null,
+      context.refusedCount > 0,
     ]);
   return view(a) === view(b);
 }
@@ -132,10 +133,39 @@ function toStep(before: Snapshot, event: TaggedEvent): Step {
   return { row: event.row, event, before, after, transitions: taken(before, event) };
 }
 
-/** Appends what the world does by itself until it rests: a pending reissue ends well, a short retry timer fires. */
+/** The step that started the reissue running (or just ended) at the end of `steps`. */
+function episodeStart(steps: Step[]): Step | undefined {
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    if (step.after.matches('refreshing') && !step.before.matches('refreshing')) return step;
+  }
+  return undefined;
+}
+
+/**
+ * The retries of a burst at the refusing route, rejected again with the token the reissue just
+ * gave them: what the world does right after that reissue, as one model event.
+ */
+function retriesRefused(steps: Step[]): Step | undefined {
+  const last = steps.at(-1);
+  if (last?.row !== 'reissueDone' || episodeStart(steps)?.row !== 'routeRefuses') return undefined;
+  const token = last.after.context.accessToken!;
+  const event = { type: 'TOKEN_REJECTED', token, afterRenewal: true, row: 'retriesRefused' };
+  return toStep(last.after, event as TaggedEvent);
+}
+
+/**
+ * Appends what the world does by itself until it rests: a pending reissue ends well, a burst at
+ * the refusing route has its retries refused, a short retry timer fires.
+ */
 function complete(steps: Step[]): Step[] {
   const done = [...steps];
   for (let last = done.at(-1)!.after; ; last = done.at(-1)!.after) {
+    const refused = retriesRefused(done);
+    if (refused) {
+      done.push(refused);
+      continue;
+    }
     const key: RowKey | undefined = last.matches('refreshing')
       ? 'reissueDone'
       : timerWins(last)
@@ -224,7 +254,8 @@ function episodesOf(steps: Step[]): Episode[] | string {
     while (end < steps.length && steps[end]!.after.matches('refreshing')) end++;
     if (end >= steps.length) return 'ends while reissuing';
     const inner = steps.slice(i + 1, end);
-    if (inner.some((s) => row(s.row).kind === 'echo') && step.row !== 'tokenRejected') {
+    const burst = step.row === 'tokenRejected' || step.row === 'routeRefuses';
+    if (inner.some((s) => row(s.row).kind === 'echo') && !burst) {
       return 'a 401 during a reissue needs a request already in flight (a burst)';
     }
     const exit = row(steps[end]!.row);
@@ -237,7 +268,7 @@ function episodesOf(steps: Step[]): Episode[] | string {
     }
     // A burst's 401s keep arriving for a while; its reissue is held until they all joined, or
     // a late one would start a second reissue after a quick failure.
-    if (step.row === 'tokenRejected') {
+    if (burst) {
       if (fault === 'pass') fault = 'hold';
       if (fault === 'revokeFirst') fault = 'revokeHold';
       if (fault === 'status503') fault = 'slow503';
@@ -256,6 +287,12 @@ function episodesOf(steps: Step[]): Episode[] | string {
 export function plan(steps: Step[], ttlMs: number): Plan | string {
   if (steps[0]?.row !== 'signIn' || steps.slice(1).some((s) => s.row === 'signIn')) {
     return 'a path signs in once, first';
+  }
+  const refusals = steps.flatMap((s, i) => (s.row === 'routeRefuses' ? [i] : []));
+  const played = (i: number) =>
+    steps[i + 1]?.row === 'reissueDone' && steps[i + 2]?.row === 'retriesRefused';
+  if (refusals.some((i) => !played(i))) {
+    return 'a burst at the refusing route is played only through its reissue and refusal';
   }
   const invisible = steps.find((s) => row(s.row).kind !== 'echo' && sameView(s.before, s.after));
   if (invisible) return `the panel cannot show ${invisible.row} from ${leaf(invisible.before)}`;

@@ -159,8 +159,10 @@ export const ROWS = {
     event: 'TOKEN_REJECTED',
     kind: 'action',
     real: 'revoke the access token on the API (debug route), then fire 20 requests',
+    // Not after a failed reissue: a token the API rejected and that could not be replaced is
+    // never sent again (the requests fail as retryable); the machine's retry schedule decides.
     offer: (s) =>
-      s.matches('authenticated') && free(s) && s.context.accessToken
+      s.matches('authenticated') && free(s) && s.context.accessToken && !s.context.error
         ? [{ type: 'TOKEN_REJECTED', token: s.context.accessToken }]
         : [],
     async perform(world) {
@@ -197,6 +199,33 @@ export const ROWS = {
     async perform(world) {
       await ROWS.tokenRejected.perform(world);
     },
+  },
+  routeRefuses: {
+    event: 'TOKEN_REJECTED',
+    kind: 'action',
+    real: 'fire 20 requests at the API route that answers 401 to every token (its first 401s start one reissue)',
+    // Played only through its refusal (model-paths.ts): reissued once, then the retries refused.
+    offer: (s) =>
+      s.matches('authenticated') &&
+      free(s) &&
+      s.context.accessToken &&
+      !s.context.refusal &&
+      !s.context.error
+        ? [{ type: 'TOKEN_REJECTED', token: s.context.accessToken }]
+        : [],
+    async perform(world) {
+      world.refusedBurstInFlight = true;
+      await click(world, 'Fire 20 requests at a route that refuses every token');
+    },
+  },
+  retriesRefused: {
+    event: 'TOKEN_REJECTED',
+    kind: 'echo',
+    // Never offered to the path search: model-paths.ts appends it where the world does it by
+    // itself, right after the reissue a burst at the refusing route started.
+    real: "that burst's retries carry the token just issued and are rejected again: refused, no second reissue",
+    offer: () => [],
+    async perform() {},
   },
   reissueDone: {
     event: 'xstate.done.actor.reissue',

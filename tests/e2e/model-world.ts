@@ -27,6 +27,8 @@ export interface PanelEntry {
   coalesced: number;
   /** 'stopped' once the breaker has stopped proactive reissue, else 'on'. */
   breaker: string;
+  /** 401s the chart read as a route refusing a good token. */
+  refused: number;
   /** The last characters of the access token; '' without one. */
   token: string;
   /** When the test heard of it (ISO time). */
@@ -51,6 +53,7 @@ const PANEL_ATTRIBUTES = [
   'data-reissues',
   'data-coalesced',
   'data-breaker',
+  'data-refused',
   'data-token-tag',
 ];
 
@@ -67,6 +70,7 @@ function observePanel(attributes: string[]) {
       reissues: Number(panel.getAttribute('data-reissues')),
       coalesced: Number(panel.getAttribute('data-coalesced')),
       breaker: panel.getAttribute('data-breaker') ?? '',
+      refused: Number(panel.getAttribute('data-refused')),
       token: panel.getAttribute('data-token-tag') ?? '',
     };
     const key = JSON.stringify(entry);
@@ -101,6 +105,8 @@ export class PathWorld {
   other: Page | undefined;
   /** Whether the reissue running now was started by a burst of requests from the debug page. */
   burstInFlight = false;
+  /** Whether a burst at the route that refuses every token is still to be checked. */
+  refusedBurstInFlight = false;
 
   private constructor(
     readonly shared: Shared,

@@ -115,6 +115,7 @@ function modelView(snapshot: Snapshot) {
     retry: context.retryAttempt,
     reissues: context.reissueCount,
     breaker: context.breaker ? 'stopped' : 'on',
+    refused: context.refusedCount > 0,
     token: rung(context.accessToken),
   };
 }
@@ -136,6 +137,7 @@ function realView(log: PanelEntry[], index: number) {
     retry: entry.retry,
     reissues: entry.reissues,
     breaker: entry.breaker,
+    refused: entry.refused > 0,
     token: entry.token ? seen : -1,
   };
 }
@@ -233,6 +235,9 @@ async function expectUserSees(world: PathWorld, step: PlannedStep): Promise<void
         true,
       );
       await visible(world, dialog, false);
+      // Signed out in another tab: this tab says so and offers to sign in again in place.
+      const signedOut = page.getByRole('dialog', { name: 'You were signed out' });
+      await visible(world, signedOut, true);
     }
     return;
   }
@@ -263,6 +268,24 @@ async function expectBurstSettled(world: PathWorld, step: PlannedStep): Promise<
   await world
     .eventually(() => world.page.getByTestId('burst-result').textContent())
     .toMatch(outcome);
+}
+
+/**
+ * A burst at the route that refuses every token: all 20 fail as refused (the typed error, shown
+ * as such), the person is still signed in, and nothing says the session ended.
+ */
+async function expectRefusalShown(world: PathWorld, step: PlannedStep): Promise<void> {
+  if (step.row !== 'retriesRefused' || !world.refusedBurstInFlight) return;
+  world.refusedBurstInFlight = false;
+  const { page } = world;
+  await world
+    .eventually(() => page.getByTestId('refused-result').textContent())
+    .toMatch(
+      /^Refusing route, burst \d+: 0 succeeded, 20 refused, 0 failed otherwise \(REQUEST_REFUSED: /,
+    );
+  expect(await page.getByTestId('header-pen-name').textContent()).toBe(world.user.penName);
+  expect(await page.getByTestId('session-ended-banner').count()).toBe(0);
+  expect(await page.getByRole('dialog').count()).toBe(0);
 }
 
 /** The person's posts, on the home page, once the path ends signed in. */
@@ -316,6 +339,7 @@ async function replay(plan: Plan, shared: Shared, expect: ExpectStatic): Promise
       await expectCounters(world, start, expected, step.rest);
       if (step.rest) await expectUserSees(world, step);
       await expectBurstSettled(world, step);
+      await expectRefusalShown(world, step);
       for (const key of step.transitions) {
         exercised.set(key, [...(exercised.get(key) ?? []), plan.name]);
       }

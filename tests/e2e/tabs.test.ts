@@ -138,6 +138,8 @@ test('sign-out in tab A: tab B shows signed out within 2 s', async () => {
     `sign-out in tab A: tab B's machine signed out after ${machineSignedOut} ms, its header after ${headerSignedOut} ms`,
   );
   expect(headerSignedOut).toBeLessThan(2_000);
+  // Tab B says what happened and offers to sign in again where it is.
+  await second.getByRole('dialog', { name: 'You were signed out' }).waitFor({ timeout: WAIT_MS });
   // Tab A's sign-out ends in a full page load; closing while it commits can hang Chromium.
   step('tab A: waiting for its sign-out to land on /signin');
   await first.waitForURL(`${stack.app.url}/signin?reason=signedOut`);

@@ -4,7 +4,12 @@ import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise, waitFor } from 'xstate';
-import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '@/lib/core/errors';
+import {
+  NotSignedInError,
+  ReissueUnavailableError,
+  RequestRefusedError,
+  SessionExpiredError,
+} from '@/lib/core/errors';
 import { requestReissue } from '@/lib/core/browser/reissue-client';
 import { actorTokenSource, type AuthMachineActor } from '@/lib/core/http/actor-token-source';
 import { attachAuthInterceptors } from '@/lib/core/http/interceptors';
@@ -48,7 +53,15 @@ const server = setupServer(
 const running: AuthMachineActor[] = [];
 
 /** A real auth actor (reissue through the Next route via msw) and a real axios instance with the interceptors. */
-function startAuth({ reissueTimeout = 2_000, waitTimeoutMs = 3_000 } = {}) {
+function startAuth({
+  reissueTimeout = 2_000,
+  waitTimeoutMs = 3_000,
+  maxInFlight,
+}: {
+  reissueTimeout?: number;
+  waitTimeoutMs?: number;
+  maxInFlight?: number;
+} = {}) {
   const persistSession = vi.fn();
   const signOut = vi.fn();
   const events: string[] = [];
@@ -74,7 +87,9 @@ function startAuth({ reissueTimeout = 2_000, waitTimeoutMs = 3_000 } = {}) {
   actor.start();
   running.push(actor);
   const api = axios.create({ baseURL: API, timeout: 5_000 });
-  const { traffic } = attachAuthInterceptors(api, actorTokenSource(actor, { waitTimeoutMs }));
+  const { traffic } = attachAuthInterceptors(api, actorTokenSource(actor, { waitTimeoutMs }), {
+    maxInFlight,
+  });
   return { actor, api, traffic, persistSession, signOut, events };
 }
 
@@ -271,6 +286,46 @@ describe('auth interceptors on a real auth actor', () => {
     },
   );
 
+  it('with requests held in the page (maxInFlight 6), a burst of 20 whose reissue fails costs one reissue: the held ones fail as retryable too, none carries the rejected token', async () => {
+    const { actor, api, events } = startAuth({ maxInFlight: 6 });
+    actor.send({ type: 'SESSION_UPDATE', session: session('token-1') });
+    server.use(
+      http.post(REISSUE_URL, () => {
+        reissueCalls += 1;
+        return new HttpResponse(null, { status: 503 });
+      }),
+    );
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => api.get(`/posts/${i}`)),
+    );
+
+    expect(results.map((r) => r.status === 'rejected' && r.reason)).toEqual(
+      Array(20).fill(expect.any(ReissueUnavailableError)),
+    );
+    // Only the first six left with token-1; the rest never sent it after the reissue failed.
+    expect([...apiCalls.values()].reduce((sum, n) => sum + n, 0)).toBe(6);
+    expect(reissueCalls).toBe(1);
+    expect(events.filter((type) => type === 'TOKEN_REJECTED')).toHaveLength(1);
+    // The machine retries on its own schedule and then serves requests again.
+    await waitFor(
+      actor,
+      (snapshot) => snapshot.context.reissueCount === 0 && snapshot.matches('refreshing'),
+      {
+        timeout: 2_000,
+      },
+    );
+    server.resetHandlers();
+    await waitFor(
+      actor,
+      (snapshot) => snapshot.matches('authenticated') && !snapshot.context.error,
+      {
+        timeout: 3_000,
+      },
+    );
+    expect((await api.get('/posts/after')).data).toEqual({ id: 'after', token: CURRENT_TOKEN });
+  });
+
   it('gives up with ReissueUnavailableError at its own wait bound even if the machine waits longer', async () => {
     const { actor, api } = startAuth({ reissueTimeout: 10_000, waitTimeoutMs: 200 });
     actor.send({ type: 'SESSION_UPDATE', session: session('token-1') });
@@ -284,27 +339,43 @@ describe('auth interceptors on a real auth actor', () => {
     expect(actor.getSnapshot().matches('refreshing')).toBe(true);
   });
 
-  it('a route that rejects every token: asks the actor once more, then fails as retryable, not "session ended"; bounded, no loop', async () => {
+  it('a route that rejects every token: one reissue, then the fresh token rejected again is a refusal (RequestRefusedError), not "session ended"; later requests there cost no reissue', async () => {
     const { actor, api, events } = startAuth();
     actor.send({ type: 'SESSION_UPDATE', session: session('token-1') });
     server.use(
-      http.get(`${API}/revoked/:id`, ({ params }) => {
-        const id = `revoked-${String(params.id)}`;
+      http.get(`${API}/refuses/:id`, ({ params }) => {
+        const id = `refuses-${String(params.id)}`;
         apiCalls.set(id, (apiCalls.get(id) ?? 0) + 1);
         return HttpResponse.json({ error: 'invalid_token' }, { status: 401 });
       }),
     );
 
-    const error = await api.get('/revoked/1').catch((e: unknown) => e);
+    const first = await api.get('/refuses/1').catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ReissueUnavailableError);
-    expect(error).not.toBeInstanceOf(SessionExpiredError);
-    // token-1 → reissue → token-2 rejected → the actor reissues again (same token-2 from this
-    // route) → nothing newer to retry with: 2 API calls, 2 reissues, then it stops.
-    expect(apiCalls.get('revoked-1')).toBe(2);
-    expect(reissueCalls).toBe(2);
+    // token-1 → reissue → token-2, just issued, rejected again: the chart's isRefusal guard.
+    expect(first).toBeInstanceOf(RequestRefusedError);
+    expect(first).not.toBeInstanceOf(SessionExpiredError);
+    expect(apiCalls.get('refuses-1')).toBe(2);
+    expect(reissueCalls).toBe(1);
     expect(events.filter((type) => type === 'TOKEN_REJECTED')).toHaveLength(2);
     expect(actor.getSnapshot().matches('authenticated')).toBe(true);
+    expect(actor.getSnapshot().context).toMatchObject({
+      accessToken: CURRENT_TOKEN,
+      refusedCount: 1,
+      refusal: { token: CURRENT_TOKEN },
+      error: null,
+    });
+
+    // A second burst at the route: each request is refused at its first 401, nothing reissues.
+    const again = await Promise.all(
+      [2, 3, 4].map((id) => api.get(`/refuses/${id}`).catch((e: unknown) => e)),
+    );
+    expect(again.every((error) => error instanceof RequestRefusedError)).toBe(true);
+    expect([2, 3, 4].map((id) => apiCalls.get(`refuses-${id}`))).toEqual([1, 1, 1]);
+    expect(reissueCalls).toBe(1);
+    // Other routes take the same token as before.
+    expect((await api.get('/posts/5')).data).toEqual({ id: '5', token: CURRENT_TOKEN });
+    expect(reissueCalls).toBe(1);
   });
 
   it('rejects with NotSignedInError and sends nothing when signed out', async () => {

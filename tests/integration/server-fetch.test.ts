@@ -4,8 +4,8 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   createAuthFetch,
-  MAX_AUTH_RETRIES,
   ReissueUnavailableError,
+  RequestRefusedError,
   SessionExpiredError,
 } from 'token-reissue';
 import {
@@ -195,15 +195,16 @@ describe('serverFetch in one process', () => {
     }
   });
 
-  test(`an API that rejects every token: retryable failure after ${MAX_AUTH_RETRIES} retries; other statuses are answers`, async () => {
+  test('a route that rejects every token: one reissue, then the token it just gave, rejected again, is refused (RequestRefusedError), not reissued again; other statuses are answers', async () => {
     api = strictApi();
     const session = signedIn();
     server.use(
       http.get(`${API}/users/me`, () => HttpResponse.json({ error: 'nope' }, { status: 401 })),
     );
     const one = processServing(session, inProcess);
-    await expect(one.serverFetch('/users/me')).rejects.toBeInstanceOf(ReissueUnavailableError);
-    expect(api.calls).toBe(MAX_AUTH_RETRIES);
+    await expect(one.serverFetch('/users/me')).rejects.toBeInstanceOf(RequestRefusedError);
+    expect(api.calls).toBe(1);
+    expect(one.saved).toHaveLength(1);
     expect((await one.serverFetch('/teapot')).status).toBe(418);
   });
 });

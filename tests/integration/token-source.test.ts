@@ -2,7 +2,12 @@ import axios from 'axios';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '@/lib/core/errors';
+import {
+  NotSignedInError,
+  ReissueUnavailableError,
+  RequestRefusedError,
+  SessionExpiredError,
+} from '@/lib/core/errors';
 import { attachAuthInterceptors, type TokenSource } from '@/lib/core/http/interceptors';
 
 /**
@@ -42,7 +47,7 @@ describe('a plain TokenSource on the shared interceptors', () => {
     const response = await api.post('/posts/1', { title: 'Hello' });
 
     expect(response.data).toEqual({ id: '1', body: { title: 'Hello' } });
-    expect(source.renew).toHaveBeenCalledExactlyOnceWith('token-1');
+    expect(source.renew).toHaveBeenCalledExactlyOnceWith('token-1', { afterRenewal: false });
     expect(apiCalls.get('1')).toBe(2);
     expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 1, failed: 0, coalesced: 0 });
   });
@@ -62,10 +67,10 @@ describe('a plain TokenSource on the shared interceptors', () => {
     expect(error).toBeInstanceOf(SessionExpiredError);
   });
 
-  it('a 401 on the retry asks the source once more; a token that expired while queued succeeds on the second retry', async () => {
+  it('a 401 on the retry asks the source once more, saying it is the second; the token it gives then succeeds', async () => {
     const renew = vi
       .fn<TokenSource['renew']>()
-      .mockResolvedValueOnce('token-expired-while-queued')
+      .mockResolvedValueOnce('token-also-rejected')
       .mockResolvedValueOnce(CURRENT_TOKEN);
     const api = axios.create({ baseURL: API });
     const { traffic } = attachAuthInterceptors(api, {
@@ -77,7 +82,10 @@ describe('a plain TokenSource on the shared interceptors', () => {
     const response = await api.post('/posts/1', { title: 'Hello' });
 
     expect(response.data).toEqual({ id: '1', body: { title: 'Hello' } });
-    expect(renew.mock.calls).toEqual([['token-1'], ['token-expired-while-queued']]);
+    expect(renew.mock.calls).toEqual([
+      ['token-1', { afterRenewal: false }],
+      ['token-also-rejected', { afterRenewal: true }],
+    ]);
     expect(apiCalls.get('1')).toBe(3);
     expect(traffic.getSnapshot()).toEqual({ waiting: 0, retried: 2, failed: 0, coalesced: 0 });
   });
@@ -96,7 +104,7 @@ describe('a plain TokenSource on the shared interceptors', () => {
     expect(renew).toHaveBeenCalledTimes(2);
   });
 
-  it('at most two retries: a third 401 fails as retryable, never as session ended, and asks nothing more', async () => {
+  it('at most two retries: a third 401 fails as refused, never as session ended, and asks nothing more', async () => {
     const source: TokenSource = {
       isRenewing: () => false,
       acquire: async () => 'token-1',
@@ -107,7 +115,7 @@ describe('a plain TokenSource on the shared interceptors', () => {
 
     const error = await api.post('/posts/1', {}).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ReissueUnavailableError);
+    expect(error).toBeInstanceOf(RequestRefusedError);
     expect(error).not.toBeInstanceOf(SessionExpiredError);
     expect(source.renew).toHaveBeenCalledTimes(2);
     expect(apiCalls.get('1')).toBe(3);

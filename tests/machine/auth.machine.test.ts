@@ -83,6 +83,8 @@ describe('signedOut', () => {
 
     expect(next.value).toBe('signedOut');
     expect(actions).toEqual([]);
+    // A tab that never had a session was not signed out by anyone.
+    expect(next.context.signedOutElsewhere).toBe(false);
   });
 });
 
@@ -124,7 +126,7 @@ describe('authenticated', () => {
     expect(usableToken(next)).toBe('token-a');
   });
 
-  it('SESSION_UPDATE(null) signs out without calling signOut (the session already ended elsewhere)', () => {
+  it('SESSION_UPDATE(null) signs out without calling signOut, marked as signed out elsewhere (the page offers to sign in again)', () => {
     const [signedOut] = initialTransition(authMachine);
     const [authenticated] = transition(authMachine, signedOut, signInA);
 
@@ -132,7 +134,15 @@ describe('authenticated', () => {
 
     expect(next.value).toBe('signedOut');
     expect(types(actions)).toEqual(['xstate.cancel']);
-    expect(next.context).toMatchObject({ accessToken: null, user: null, error: null });
+    expect(next.context).toMatchObject({
+      accessToken: null,
+      user: null,
+      error: null,
+      signedOutElsewhere: true,
+    });
+    // Signing in again (in place) clears the mark.
+    const [again] = transition(authMachine, next, signInA);
+    expect(again.context.signedOutElsewhere).toBe(false);
   });
 
   it('a newer SESSION_UPDATE (another tab reissued) is adopted and restarts the proactive timer', () => {
@@ -354,6 +364,7 @@ describe('refreshing', () => {
 
     expect(next.value).toBe('signedOut');
     expect(types(actions)).toEqual(['xstate.cancel', 'xstate.stopChild']);
+    expect(next.context.signedOutElsewhere).toBe(true);
   });
 
   it('a newer SESSION_UPDATE does not cancel the reissue in flight, whose result must be persisted', () => {
@@ -424,6 +435,7 @@ describe('expired', () => {
     expect(next.value).toBe('signedOut');
     expect(actions).toEqual([]);
     expect(next.context.accessToken).toBeNull();
+    expect(next.context.signedOutElsewhere).toBe(true);
   });
 });
 
@@ -452,6 +464,8 @@ describe('SIGN_OUT', () => {
       ticket: null,
       error: null,
       retryAttempt: 0,
+      // This tab's person signed out: nothing to offer in place.
+      signedOutElsewhere: false,
     });
   });
 

@@ -62,8 +62,10 @@ function wakeMoment(event: AuthEvent): WakeMoment | undefined {
 /*
  * The real machine with fixed delays (the replay advances its clock by exactly these) and with
  * the clock-reading guards decided by the event, so paths are reproducible; the guards' own
- * arithmetic has pure tests with fake timers (auth.timing.test.ts). The breaker trips at the
- * first proactive timer after one reissue, so the traversal reaches it.
+ * arithmetic has pure tests with fake timers (auth.timing.test.ts, auth.refusal.test.ts). The
+ * breaker trips at the first proactive timer after one reissue, so the traversal reaches it. No
+ * time passes between a reissue and the next event here, so a token this tab reissued is always
+ * "just issued" and a refusal is never forgotten.
  */
 const model = authMachine.provide({
   delays: { refreshDue: REFRESH_DUE_MS, reissueTimeout: REISSUE_TIMEOUT_MS },
@@ -74,6 +76,11 @@ const model = authMachine.provide({
       context.breaker === null && wakeMoment(event) === 'due',
     isReissueStorm: ({ context }) =>
       context.breaker === null && context.error === null && context.recentReissues.length >= 1,
+    isRefusal: ({ context, event }) =>
+      event.type === 'TOKEN_REJECTED' &&
+      event.token === context.accessToken &&
+      (context.refusal?.token === event.token ||
+        (event.afterRenewal === true && context.reissuedAt !== null)),
   },
 });
 
@@ -111,6 +118,8 @@ function modelEvents(snapshot: Snapshot): AuthEvent[] {
       { type: 'SESSION_UPDATE', session: sessionAt(rung(accessToken)) },
       { type: 'SESSION_UPDATE', session: sessionAt(next) },
       { type: 'TOKEN_REJECTED', token: accessToken },
+      // A retry, rejected again with the token its renewal gave it.
+      { type: 'TOKEN_REJECTED', token: accessToken, afterRenewal: true },
       { type: 'TOKEN_REJECTED', token: 'token-stale' },
     );
   }
@@ -131,7 +140,7 @@ function modelEvents(snapshot: Snapshot): AuthEvent[] {
 
 /** The part of a snapshot the behaviour depends on; counters and timestamps are left out. */
 function abstractState(snapshot: Snapshot): string {
-  const { accessToken, error, retryAttempt, coalescedCount, breaker } = snapshot.context;
+  const { accessToken, error, retryAttempt, coalescedCount, breaker, refusal } = snapshot.context;
   return JSON.stringify({
     value: snapshot.value,
     accessToken,
@@ -139,6 +148,7 @@ function abstractState(snapshot: Snapshot): string {
     retryAttempt,
     coalesced: coalescedCount > 0,
     breaker: breaker !== null,
+    refused: refusal?.token ?? null,
   });
 }
 
@@ -195,7 +205,7 @@ function describeEvent(event: AuthEvent): string {
     case 'SESSION_UPDATE':
       return `SESSION_UPDATE(${modelled.session?.accessToken ?? 'null'})`;
     case 'TOKEN_REJECTED':
-      return `TOKEN_REJECTED(${modelled.token})`;
+      return `TOKEN_REJECTED(${modelled.token}${modelled.afterRenewal ? ', again' : ''})`;
     case 'WAKE':
       return `WAKE(${wakeMoment(modelled) ?? ''})`;
     case 'xstate.done.actor.reissue':
@@ -469,6 +479,8 @@ describe('coverage', () => {
 
     expect(transitions).toContain(`auth.authenticated on ${REFRESH_DUE_EVENT} #0`);
     expect(transitions).toContain('auth.refreshing on xstate.error.actor.reissue #1');
+    // The refusal guard: a rejection that starts no reissue.
+    expect(transitions).toContain('auth.authenticated on TOKEN_REJECTED #0');
     expect(stateNodes.filter((id) => !reachedNodes.has(id))).toEqual([]);
     expect(transitions.filter((key) => !takenTransitions.has(key))).toEqual([]);
   });

@@ -81,6 +81,24 @@ test('no session on a page redirects to sign-in with the return URL; an API path
   expect(fake.calls).toEqual([]);
 });
 
+test('a server action (a POST to a page) without a session passes to the action, with or without JavaScript, instead of a redirect it cannot follow', async () => {
+  const fake = fakeReissuer(renewed);
+  // With JavaScript: Next's fetch carries the action id in a header.
+  const withScript = await request('/', null, 'POST');
+  withScript.headers.set('next-action', 'abc123');
+  const fetched = await run(withScript, fake.reissuer);
+  expect(fetched.status).toBe(200);
+  expect(fetched.headers.get('x-middleware-next')).toBe('1');
+  expect(fetched.headers.get('location')).toBeNull();
+  // Without: a plain form post.
+  const posted = await run(await request('/debug', null, 'POST'), fake.reissuer);
+  expect(posted.headers.get('x-middleware-next')).toBe('1');
+  expect(posted.headers.get('location')).toBeNull();
+  // A page load still goes to sign-in.
+  expect((await run(await request('/', null, 'HEAD'), fake.reissuer)).status).toBe(307);
+  expect(fake.calls).toEqual([]);
+});
+
 test('a session far from expiry passes without a reissue', async () => {
   const fake = fakeReissuer(renewed);
   const response = await run(await request('/', session(60_000)), fake.reissuer);

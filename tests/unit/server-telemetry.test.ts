@@ -129,6 +129,6 @@ test('the exposition names every reissue path and outcome before the first event
     [...m[1]!.matchAll(/="([^"]*)"/g)].map((v) => v[1]!),
   );
   const allowed =
-    /^(browser-route|proxy|server-auth|fetch|rotated|joined|expired|unavailable|forged|wrong_session|stale|replayed|invalid_credentials|rate_limited|breaker_tripped|session_ended|persist_failed|invalid|in-process|redis|held|received|timed_out|[\d.+Inf]+)$/;
+    /^(browser-route|proxy|server-auth|fetch|rotated|joined|expired|unavailable|forged|wrong_session|stale|replayed|invalid_credentials|rate_limited|breaker_tripped|session_ended|persist_failed|request_refused|invalid|in-process|redis|held|received|timed_out|[\d.+Inf]+)$/;
   for (const value of values) expect(value).toMatch(allowed);
 });

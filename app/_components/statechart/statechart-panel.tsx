@@ -77,6 +77,8 @@ function LivePanel() {
       // interceptors let join without an event (the cheap path), as the counter below shows.
       data-coalesced={traffic.coalesced + context.coalescedCount}
       data-breaker={context.breaker ? 'stopped' : 'on'}
+      // 401s the chart read as a route refusing a good token: no reissue for those.
+      data-refused={context.refusedCount}
       // The token's last characters tell one token from the next; the whole token stays out of the DOM.
       data-token-tag={context.accessToken?.slice(-8) ?? ''}
     >
@@ -138,6 +140,10 @@ function LivePanel() {
             <div>
               <dt>Coalesced 401s</dt>
               <dd data-testid="coalesced-count">{traffic.coalesced + context.coalescedCount}</dd>
+            </div>
+            <div>
+              <dt>Refused by a route</dt>
+              <dd data-testid="refused-count">{context.refusedCount}</dd>
             </div>
             <div>
               <dt>Clock offset</dt>

@@ -34,7 +34,17 @@ export interface BrowserAuthOptions<U extends BaseUser> {
   telemetry?: TelemetryHook;
   /** Carries the trace of the request that started a reissue into the reissue request. */
   tracer?: TracerOption;
+  /**
+   * At most this many `clientAuth` requests on the wire at once (default
+   * `BROWSER_MAX_IN_FLIGHT`, a browser's HTTP/1.1 connections per host). The rest wait in the
+   * page and take their token as they leave, so a burst longer than a token's life never sends
+   * an expired one. Raise it for an API served over HTTP/2.
+   */
+  maxInFlight?: number;
 }
+
+/** Browsers open at most 6 HTTP/1.1 connections per host and queue further requests unseen. */
+export const BROWSER_MAX_IN_FLIGHT = 6;
 
 export type BrowserAuthActor<U extends BaseUser> = Actor<ReturnType<typeof createAuthMachine<U>>>;
 
@@ -73,7 +83,7 @@ export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U
       // For the tab's lifetime: hear the other tabs, and re-check the token on wake-ups.
       if (options.tabs !== false) connectTabs(created, options.user);
       watchWakeUps(() => created.send({ type: 'WAKE' }));
-      if (options.telemetry) reportSessionEnds(created, options.telemetry);
+      if (options.telemetry) reportToHook(created, options.telemetry);
       actor = created;
     }
     return actor;
@@ -82,13 +92,17 @@ export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U
   return { machine, actor: getActor };
 }
 
-/** Each entry into `expired` (the refresh token died): one report. */
-function reportSessionEnds<U extends BaseUser>(actor: BrowserAuthActor<U>, hook: TelemetryHook) {
-  let wasExpired = actor.getSnapshot().matches('expired');
+/** Each entry into `expired` (the refresh token died) and each refusal: one report. */
+function reportToHook<U extends BaseUser>(actor: BrowserAuthActor<U>, hook: TelemetryHook) {
+  let last = actor.getSnapshot();
   actor.subscribe((snapshot) => {
-    const expired = snapshot.matches('expired');
-    if (expired && !wasExpired) emit(hook, { type: 'browser_report', report: 'session_ended' });
-    wasExpired = expired;
+    if (snapshot.matches('expired') && !last.matches('expired')) {
+      emit(hook, { type: 'browser_report', report: 'session_ended' });
+    }
+    for (let n = last.context.refusedCount; n < snapshot.context.refusedCount; n++) {
+      emit(hook, { type: 'browser_report', report: 'request_refused' });
+    }
+    last = snapshot;
   });
 }
 
@@ -98,11 +112,15 @@ function reportSessionEnds<U extends BaseUser>(actor: BrowserAuthActor<U>, hook:
  */
 export function createBrowserInstances<U extends BaseUser>(
   getActor: () => AuthMachineActor<U>,
-  { tracer }: Pick<BrowserAuthOptions<U>, 'tracer'> = {},
+  {
+    maxInFlight = BROWSER_MAX_IN_FLIGHT,
+    tracer,
+  }: Pick<BrowserAuthOptions<U>, 'maxInFlight' | 'tracer'> = {},
 ) {
   const client = createApiInstance();
   const clientAuth = createApiInstance();
   const { traffic } = attachAuthInterceptors(clientAuth, actorTokenSource(getActor, { tracer }), {
+    maxInFlight,
     tracer,
   });
   return {

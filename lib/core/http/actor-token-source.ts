@@ -1,13 +1,18 @@
 import { waitFor, type Actor, type SnapshotFrom } from 'xstate';
-import { NotSignedInError, ReissueUnavailableError, SessionExpiredError } from '../errors';
+import {
+  NotSignedInError,
+  ReissueUnavailableError,
+  RequestRefusedError,
+  SessionExpiredError,
+} from '../errors';
 import {
   createAuthMachine,
   REISSUE_TIMEOUT_MS,
   shouldWakeBeforeSending,
   usableToken,
+  usableUntil,
 } from '../../../machines/auth.machine';
 import type { BaseUser } from '../types';
-import type { ReissueOutcomeKind } from '../telemetry/events';
 import { resolveTracer, type ReissueTrace, type TracerOption } from '../telemetry/tracer';
 import type { TokenSource } from './interceptors';
 
@@ -33,7 +38,9 @@ export interface ActorTokenSourceOptions {
  *
  * Cheap on purpose: a request with a good token reads the snapshot synchronously (`peek`), and a
  * 401 that finds a reissue in flight joins it without sending the machine anything; only the
- * first 401 for the current token is an event (one macrostep for the whole burst).
+ * first 401 for the current token is an event (one macrostep for the whole burst). Whether a 401
+ * is a refusal of the route rather than a dead token is the chart's call (its `isRefusal` guard):
+ * the source only reads the answer.
  */
 export function actorTokenSource<U extends BaseUser>(
   actor: AuthMachineActor<U> | (() => AuthMachineActor<U>),
@@ -41,7 +48,7 @@ export function actorTokenSource<U extends BaseUser>(
 ): TokenSource {
   const resolve = typeof actor === 'function' ? actor : () => actor;
   const tracer = resolveTracer(tracerOption);
-  /** The traced reissue in flight, keyed like `waits`: joiners count on it. */
+  /** The traced reissue in flight, keyed by its invoked actor: the requests that join count. */
   const traces = new WeakMap<object, ReissueTrace>();
 
   /**
@@ -49,6 +56,19 @@ export function actorTokenSource<U extends BaseUser>(
    * request would be notified of every snapshot, which is quadratic in the number of waiters.
    */
   const waits = new WeakMap<object, Promise<AuthSnapshot<U>>>();
+
+  /**
+   * A token the API rejected whose reissue then failed for now. The machine keeps it (it is
+   * still the session's token, and retries on its own schedule), but no request carries it:
+   * requests still waiting to leave would only be refused and start reissue after reissue,
+   * ahead of the retry schedule. They fail as retryable instead, as the rejected ones did.
+   */
+  let dead: string | null = null;
+
+  function usable(snapshot: AuthSnapshot<U>): string | null {
+    const token = usableToken(snapshot);
+    return token !== null && token === dead ? null : token;
+  }
 
   function settled(ref: AuthMachineActor<U>): Promise<AuthSnapshot<U>> {
     const current = ref.getSnapshot();
@@ -66,18 +86,31 @@ export function actorTokenSource<U extends BaseUser>(
     return wait;
   }
 
-  /** How the traced reissue ended, as the span says it. */
-  function traceOutcome(snapshot: AuthSnapshot<U>): [ReissueOutcomeKind, string | undefined] {
-    if (snapshot.matches('expired')) return ['expired', 'SESSION_EXPIRED'];
-    if (snapshot.matches('authenticated') && !snapshot.context.error) {
-      return ['rotated', undefined];
+  /** Ends the reissue's span when the actor leaves `refreshing`, with how it went. */
+  function follow(ref: AuthMachineActor<U>, traced: ReissueTrace) {
+    const reissue = ref.getSnapshot().children.reissue;
+    if (!reissue) {
+      traced.end('unavailable', 'REISSUE_UNAVAILABLE');
+      return;
     }
-    return ['unavailable', snapshot.context.error?.code ?? 'REISSUE_UNAVAILABLE'];
+    traces.set(reissue, traced);
+    void settled(ref).then(
+      (snapshot) => {
+        if (snapshot.matches('expired')) traced.end('expired', 'SESSION_EXPIRED');
+        else if (snapshot.matches('authenticated') && !snapshot.context.error) {
+          traced.end('rotated');
+        } else traced.end('unavailable', snapshot.context.error?.code ?? 'REISSUE_UNAVAILABLE');
+      },
+      () => traced.end('unavailable', 'REISSUE_UNAVAILABLE'),
+    );
   }
 
   function tokenOf(snapshot: AuthSnapshot<U>): string {
-    const token = usableToken(snapshot);
+    const token = usable(snapshot);
     if (token) return token;
+    if (snapshot.matches('authenticated') || snapshot.matches('refreshing')) {
+      throw new ReissueUnavailableError();
+    }
     throw snapshot.matches('expired') ? new SessionExpiredError() : new NotSignedInError();
   }
 
@@ -86,7 +119,7 @@ export function actorTokenSource<U extends BaseUser>(
 
     peek() {
       const snapshot = resolve().getSnapshot();
-      return shouldWakeBeforeSending(snapshot) ? null : usableToken(snapshot);
+      return shouldWakeBeforeSending(snapshot) ? null : usable(snapshot);
     },
 
     acquire() {
@@ -94,12 +127,30 @@ export function actorTokenSource<U extends BaseUser>(
       // After a sleep the token may be dead before any timer noticed: reissue before sending.
       if (shouldWakeBeforeSending(ref.getSnapshot())) ref.send({ type: 'WAKE' });
       const snapshot = ref.getSnapshot();
-      const now = usableToken(snapshot);
+      const now = usable(snapshot);
       if (now) return Promise.resolve(now);
-      return settled(ref).then(tokenOf);
+      // Waiting for a reissue that replaces an unusable token: if none comes, that token is dead.
+      const replacing = snapshot.matches({ refreshing: 'reactive' })
+        ? snapshot.context.accessToken
+        : null;
+      return settled(ref).then((after) => {
+        if (
+          replacing &&
+          after.matches('authenticated') &&
+          after.context.accessToken === replacing
+        ) {
+          dead = replacing;
+        }
+        return tokenOf(after);
+      });
     },
 
-    renew(rejected) {
+    goodUntil(token) {
+      const { context } = resolve().getSnapshot();
+      return token === context.accessToken ? usableUntil(context, Date.now()) : undefined;
+    },
+
+    renew(rejected, { afterRenewal = false } = {}) {
       const ref = resolve();
       const before = ref.getSnapshot();
       const current = before.context.accessToken;
@@ -110,33 +161,32 @@ export function actorTokenSource<U extends BaseUser>(
       // ones find it in flight and only wait.
       const joins = before.matches({ refreshing: 'reactive' }) || current !== rejected;
       if (joins) {
-        const reissue = before.children.reissue;
-        if (reissue) traces.get(reissue)?.join();
+        const inFlight = before.children.reissue;
+        if (inFlight) traces.get(inFlight)?.join();
       } else {
+        const reject = () =>
+          ref.send({
+            type: 'TOKEN_REJECTED',
+            token: rejected,
+            ...(afterRenewal && { afterRenewal }),
+          });
+        // Sent inside the reissue's trace: the reissue client reads its headers as it starts.
         const traced = tracer()?.reissue('browser-route');
-        // Sent inside the trace: the reissue client reads its headers while the event runs.
-        const reject = () => ref.send({ type: 'TOKEN_REJECTED', token: rejected });
         if (traced) traced.within(reject);
         else reject();
-        const reissue = ref.getSnapshot().children.reissue;
-        if (traced && reissue) {
-          traces.set(reissue, traced);
-          void settled(ref).then(
-            (snapshot) => {
-              const [outcome, errorType] = traceOutcome(snapshot);
-              traced.end(outcome, errorType);
-            },
-            () => traced.end('unavailable', 'REISSUE_UNAVAILABLE'),
-          );
-        } else {
-          traced?.end('unavailable', 'REISSUE_UNAVAILABLE');
+        // The chart read it as the route refusing a good token: no reissue, the session is fine.
+        if (ref.getSnapshot().context.refusedCount > before.context.refusedCount) {
+          traced?.end('refused', 'REQUEST_REFUSED');
+          return Promise.reject(new RequestRefusedError());
         }
+        if (traced) follow(ref, traced);
       }
       return settled(ref).then((snapshot) => {
         if (snapshot.matches('expired')) throw new SessionExpiredError();
         if (snapshot.matches('signedOut')) throw new NotSignedInError();
         const token = usableToken(snapshot);
-        if (token && token !== rejected) return token;
+        if (token && token !== rejected && token !== dead) return token;
+        if (token === rejected) dead = rejected;
         throw new ReissueUnavailableError();
       });
     },

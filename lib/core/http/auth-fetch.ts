@@ -3,14 +3,16 @@
  * axios (Server Components, mostly). It follows the same rules as the axios interceptors
  * (`interceptors.ts`), through the same `TokenSource`: take a token (waiting out a reissue in
  * flight), send it, and on a 401 ask the source to renew the token that failed and retry, at
- * most `MAX_AUTH_RETRIES` times. Single flight and persistence are the source's (on the Next
+ * most `MAX_AUTH_RETRIES` times for a token that was still good (`MAX_EXPIRED_RETRIES` for one
+ * that ran out on its way); a token a reissue just gave it, rejected again, is the route
+ * refusing (`RequestRefusedError`), not a reason for another reissue. Single flight and persistence are the source's (on the Next
  * server: the shared reissuer and the request's cookie store), so a burst of fetches and a burst
  * of axios calls cost the API the same one reissue.
  */
-import { ReissueUnavailableError } from '../errors';
+import { RequestRefusedError } from '../errors';
 import { resolveTracer, type RequestTrace, type TracerOption } from '../telemetry/tracer';
 import { API_TIMEOUT_MS } from './instance';
-import { MAX_AUTH_RETRIES, type TokenSource } from './interceptors';
+import { MAX_AUTH_RETRIES, MAX_EXPIRED_RETRIES, type TokenSource } from './interceptors';
 
 export interface AuthFetchOptions {
   /** Relative URLs (`/posts`) resolve against this; absolute ones are sent as they are. */
@@ -29,8 +31,8 @@ export type AuthFetch = (input: string | URL | Request, init?: RequestInit) => P
 /**
  * Resolves with the API's response, whatever its status, as `fetch` does, except that a 401
  * is retried with a renewed token, and auth failures reject with the source's typed errors
- * (`SessionExpiredError`, `ReissueUnavailableError`, `NotSignedInError`). A request still
- * rejected after its last retry rejects as retryable, never as "session ended".
+ * (`SessionExpiredError`, `ReissueUnavailableError`, `NotSignedInError`, `RequestRefusedError`).
+ * A request still rejected after its last retry is refused, never "session ended".
  */
 export function createAuthFetch(source: TokenSource, options: AuthFetchOptions = {}): AuthFetch {
   const timeoutMs = options.timeoutMs ?? API_TIMEOUT_MS;
@@ -40,32 +42,51 @@ export function createAuthFetch(source: TokenSource, options: AuthFetchOptions =
   const resolve = (input: string | URL | Request): string | URL | Request =>
     typeof input === 'string' && options.baseUrl ? new URL(input, options.baseUrl) : input;
 
-  async function attempts(original: Request, trace: RequestTrace | undefined): Promise<Response> {
-    let token = source.peek?.() ?? (await source.acquire());
-    for (let retries = 0; ; retries++) {
+  /** Sends `attempt` as the `resent`-th retry, traced when there is a trace. */
+  async function sendAttempt(attempt: Request, resent: number, trace?: RequestTrace) {
+    const traced = trace?.attempt(resent, attempt.url);
+    for (const [name, value] of Object.entries(traced?.headers ?? {})) {
+      attempt.headers.set(name, value);
+    }
+    const signal = AbortSignal.any([attempt.signal, AbortSignal.timeout(timeoutMs)]);
+    try {
+      const response = await send(attempt, { signal });
+      traced?.end(response.status);
+      return response;
+    } catch (error) {
+      traced?.end(undefined, error);
+      throw error;
+    }
+  }
+
+  async function attempts(original: Request, trace?: RequestTrace): Promise<Response> {
+    const peeked = source.peek?.();
+    // A token this request waited for a reissue to give it (as a retry's always is).
+    let awaited = !peeked && source.isRenewing();
+    let token = peeked ?? (await source.acquire());
+    let retries = 0;
+    let expiredRetries = 0;
+    for (;;) {
+      const goodUntil = source.goodUntil?.(token);
       const attempt = original.clone();
       attempt.headers.set('Authorization', `Bearer ${token}`);
-      const traced = trace?.attempt(retries, attempt.url);
-      for (const [name, value] of Object.entries(traced?.headers ?? {})) {
-        attempt.headers.set(name, value);
-      }
-      const signal = AbortSignal.any([original.signal, AbortSignal.timeout(timeoutMs)]);
-      let response: Response;
-      try {
-        response = await send(attempt, { signal });
-      } catch (error) {
-        traced?.end(undefined, error);
-        throw error;
-      }
-      traced?.end(response.status);
+      const response = await sendAttempt(attempt, retries + expiredRetries, trace);
       if (response.status !== 401) return response;
       // The body is not read: free the connection (not awaited: some streams settle late).
       void response.body?.cancel().catch(() => {});
-      if (retries >= MAX_AUTH_RETRIES) {
-        throw new ReissueUnavailableError('The API kept rejecting renewed tokens. Try again.');
+      const outlived = goodUntil !== undefined && Date.now() >= goodUntil;
+      if (outlived ? expiredRetries >= MAX_EXPIRED_RETRIES : retries >= MAX_AUTH_RETRIES) {
+        throw new RequestRefusedError(
+          'The API kept rejecting renewed tokens for this request. You are still signed in.',
+        );
       }
       const rejected = token;
-      token = await (trace ? trace.within(() => source.renew(rejected)) : source.renew(rejected));
+      // Inside the request's trace: a reissue it starts belongs to it.
+      const renew = () => source.renew(rejected, { afterRenewal: !outlived && awaited });
+      token = await (trace ? trace.within(renew) : renew());
+      awaited = true;
+      if (outlived) expiredRetries++;
+      else retries++;
     }
   }
 
@@ -73,7 +94,7 @@ export function createAuthFetch(source: TokenSource, options: AuthFetchOptions =
     // One Request holds the body; each attempt sends a clone, so a retry resends it intact.
     const original = new Request(resolve(input), init);
     const trace = tracer()?.request(original.method);
-    if (!trace) return attempts(original, undefined);
+    if (!trace) return attempts(original);
     try {
       const response = await attempts(original, trace);
       trace.end();

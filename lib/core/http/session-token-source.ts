@@ -4,10 +4,11 @@
  * passed in (where this request's session lives, how to persist it, the reissuer), so it runs
  * the same in Server Components, route handlers, server actions and a unit test with fakes.
  */
-import { NotSignedInError, reissueError } from '../errors';
+import { NotSignedInError, reissueError, RequestRefusedError } from '../errors';
 import type { TokenPair } from '../server/auth-backend';
 import type { ServerReissuer } from '../server/reissuer';
 import type { BaseUser } from '../types';
+import { emit, type TelemetryHook } from '../telemetry/events';
 import type { TokenSource } from './interceptors';
 
 /** The fields of a server-side session this source needs; the app's session may hold more. */
@@ -28,6 +29,8 @@ export interface SessionTokenSourceOptions<S extends ServerSession, U extends Ba
    * handler or a server action can set cookies; a Server Component cannot, by design).
    */
   save(session: S): Promise<void>;
+  /** Told when a route refuses a just-reissued token (no second reissue is made). */
+  telemetry?: TelemetryHook;
 }
 
 export function sessionTokenSource<S extends ServerSession, U extends BaseUser>(
@@ -43,10 +46,16 @@ export function sessionTokenSource<S extends ServerSession, U extends BaseUser>(
     // Server requests never wait on a reissue in another request: the reissuer shares it.
     isRenewing: () => false,
     acquire: async () => (await current()).accessToken,
-    async renew(rejected, path = 'server-auth') {
+    async renew(rejected, { afterRenewal = false, path = 'server-auth' } = {}) {
       const session = await current();
       // Another request already reissued: retry with the newer token.
       if (session.accessToken !== rejected) return session.accessToken;
+      // This request was just given this token by a reissue, and the route rejects it too: the
+      // route refuses the request; another reissue would only rotate the refresh token again.
+      if (afterRenewal) {
+        emit(options.telemetry, { type: 'request_refused', path });
+        throw new RequestRefusedError();
+      }
       options.reissuer.noteRejectedAccessToken(rejected, session.accessTokenExpiresAt);
       const outcome = await options.reissuer.reissue(session.refreshToken, path);
       if (!outcome.ok) throw reissueError(outcome.code);

@@ -43,6 +43,11 @@ function isApi(req: NextRequest): boolean {
   return req.nextUrl.pathname.startsWith('/api/');
 }
 
+/** A page load. Any other method on a page is a server action (a form post, with or without JavaScript). */
+function isPageLoad(req: NextRequest): boolean {
+  return req.method === 'GET' || req.method === 'HEAD';
+}
+
 export async function proxySessionStep<S extends ServerSession, U extends BaseUser>(
   req: NextRequest,
   options: ProxySessionStepOptions<S, U>,
@@ -50,7 +55,11 @@ export async function proxySessionStep<S extends ServerSession, U extends BaseUs
   const { store, reissuer, marginMs, now = Date.now } = options;
   const session = await store.read(req.cookies);
   if (!session) {
-    const mustSignIn = !isApi(req) && (options.requiresSession?.(req) ?? false);
+    // A server action without a session must answer, not redirect: a fetch from the page cannot
+    // follow a redirect to an HTML page (it ends in the error page), and a form posted without
+    // JavaScript would lose what the person typed. The action returns its typed "not signed
+    // in" result and the page keeps the draft, with a way to sign in again in place.
+    const mustSignIn = isPageLoad(req) && !isApi(req) && (options.requiresSession?.(req) ?? false);
     // A cookie that does not decrypt or lacks a field is no session: clear it.
     const cleared = store.clear(req.cookies);
     cleared.to(forwardedRequestTarget(req.cookies));
@@ -78,7 +87,7 @@ export async function proxySessionStep<S extends ServerSession, U extends BaseUs
 
   // A server action (POST) must answer, not redirect: the page keeps its unsaved input and
   // learns the session ended from the action's typed error.
-  if (result.code === 'SESSION_EXPIRED' && req.method === 'GET') {
+  if (result.code === 'SESSION_EXPIRED' && isPageLoad(req)) {
     const url = signInUrl(req, options.signInPath);
     url.searchParams.set('reason', 'expired');
     const response = isApi(req)
@@ -91,7 +100,7 @@ export async function proxySessionStep<S extends ServerSession, U extends BaseUs
   if (result.code === 'REISSUE_UNAVAILABLE') {
     console.warn(`[auth] proxy reissue unavailable: ${result.reason}`);
     // A page or API GET would only replay the dead access token: answer 503 with a retry now.
-    if (req.method === 'GET') {
+    if (isPageLoad(req)) {
       if (isApi(req)) {
         return NextResponse.json(
           { error: 'REISSUE_UNAVAILABLE' },

@@ -28,6 +28,7 @@ export interface RequestTokenSourceOptions<S extends ServerSession, U extends Ba
   store(): SessionStore<S>;
   reissuer(): SessionTokenSourceOptions<S, U>['reissuer'];
   withTokens: SessionTokenSourceOptions<S, U>['withTokens'];
+  telemetry?: SessionTokenSourceOptions<S, U>['telemetry'];
 }
 
 /** Tokens from this request's session cookie, reissued through the shared reissuer. */
@@ -59,12 +60,13 @@ export function requestTokenSource<S extends ServerSession, U extends BaseUser>(
         options.reissuer().noteRejectedAccessToken(token, expiresAt),
     },
     withTokens: options.withTokens,
+    telemetry: options.telemetry,
   });
 }
 
 /** The same source, telling the reissuer which client asked (for its span and metrics). */
 function askingAs(source: TokenSource, path: ReissuePath): TokenSource {
-  return { ...source, renew: (token) => source.renew(token, path) };
+  return { ...source, renew: (token, rejection) => source.renew(token, { ...rejection, path }) };
 }
 
 /**

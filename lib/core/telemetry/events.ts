@@ -25,8 +25,16 @@ export type ReissueOutcomeKind = (typeof REISSUE_OUTCOMES)[number];
 export const TICKET_REFUSALS = ['forged', 'expired', 'wrong_session', 'stale', 'replayed'] as const;
 export type TicketRefusalKind = (typeof TICKET_REFUSALS)[number];
 
-/** What a browser tab reports to its server: the breaker tripped, the session ended, persisting failed. */
-export const BROWSER_REPORTS = ['breaker_tripped', 'session_ended', 'persist_failed'] as const;
+/**
+ * What a browser tab reports to its server: the breaker tripped, the session ended, persisting
+ * failed, a route refused a freshly reissued token (the chart's refusal: no reissue).
+ */
+export const BROWSER_REPORTS = [
+  'breaker_tripped',
+  'session_ended',
+  'persist_failed',
+  'request_refused',
+] as const;
 export type BrowserReport = (typeof BROWSER_REPORTS)[number];
 
 /** How a wait in a coordinator ended: it took the lock, received another's outcome, or gave up. */
@@ -53,6 +61,8 @@ export type TelemetryEvent =
   /** A reissue went through this process's own call because Redis was unreachable. */
   | { type: 'redis_fallback' }
   | { type: 'ticket_refused'; reason: TicketRefusalKind }
+  /** The API rejected a token a reissue had just given a server request: the route refuses. */
+  | { type: 'request_refused'; path: ReissuePath }
   | { type: 'browser_report'; report: BrowserReport };
 
 export type TelemetryHook = (event: TelemetryEvent) => void;

@@ -36,7 +36,8 @@ export interface AttemptTrace {
 export interface ReissueTrace {
   within<T>(work: () => T): T;
   join(): void;
-  end(outcome: ReissueOutcomeKind, errorType?: string): void;
+  /** `refused`: the 401 read as the route refusing a good token, and no reissue started. */
+  end(outcome: ReissueOutcomeKind | 'refused', errorType?: string): void;
 }
 
 /** A tracer, or a function asked at request time (a tracer that loads later, or never). */

@@ -48,6 +48,9 @@ export function recordTelemetry(event: TelemetryEvent): void {
     case 'ticket_refused':
       metrics.ticketsRefused.inc({ reason: event.reason });
       return;
+    case 'request_refused':
+      metrics.requestsRefused.inc({ path: event.path });
+      return;
     case 'browser_report':
       metrics.browserReports.inc({ event: event.report });
       return;

@@ -78,9 +78,15 @@ function build() {
       labelNames: ['error_type'] as const,
       registers,
     }),
+    requestsRefused: new Counter({
+      name: `${NAMESPACE}_requests_refused_total`,
+      help: 'Server requests (serverAuth, serverFetch) whose route rejected a just-reissued token.',
+      labelNames: ['path'] as const,
+      registers,
+    }),
     browserReports: new Counter({
       name: `${NAMESPACE}_browser_reports_total`,
-      help: 'What browser tabs reported: breaker trips, ended sessions, failed session persists.',
+      help: 'What browser tabs reported: breaker trips, ended sessions, failed persists, refusals.',
       labelNames: ['event'] as const,
       registers,
     }),
@@ -97,6 +103,7 @@ function build() {
   for (const reason of TICKET_REFUSALS) metrics.ticketsRefused.inc({ reason }, 0);
   for (const error_type of SIGN_IN_FAILURES) metrics.signInFailures.inc({ error_type }, 0);
   for (const event of BROWSER_REPORTS) metrics.browserReports.inc({ event }, 0);
+  for (const path of ['server-auth', 'fetch']) metrics.requestsRefused.inc({ path }, 0);
   for (const reason of DROP_REASONS) metrics.browserReportsDropped.inc({ reason }, 0);
   collectDefaultMetrics({ register: registry });
   // Gauges prom-client names `_total`, which promtool's lint rejects; the per-type gauges
