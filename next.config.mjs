@@ -13,7 +13,7 @@ const nextConfig = {
   // Loaded from node_modules at run time, not bundled into the proxy and route bundles: one
   // prom-client (its registry is per process, not per bundle) and one OpenTelemetry API (the
   // SDK registers itself there once; Next's own spans read it from node_modules too).
-  serverExternalPackages: ['ioredis', 'prom-client', '@opentelemetry/api', '@vercel/otel'],
+  serverExternalPackages: ['ioredis', 'prom-client', '@opentelemetry/api'],
   // A line per request (every session poll included) drowned `npm run dev`'s log; as for the
   // API, LOG_LEVEL=debug brings them back.
   logging: { incomingRequests: process.env.LOG_LEVEL === 'debug' },

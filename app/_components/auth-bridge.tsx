@@ -4,7 +4,6 @@ import { useSession } from 'next-auth/react';
 import { useEffect } from 'react';
 import {
   configureApiBaseUrl,
-  configureTracing,
   isAuthRuntimeRequested,
   loadAuthRuntime,
 } from '@/lib/browser/load-runtime';
@@ -16,10 +15,9 @@ import { listenForSignInElsewhere } from 'token-reissue';
  * A signed-out tab that never had a session loads no actor at all; it only listens for another
  * tab's sign-in, which makes next-auth refetch here (and then the actor loads).
  */
-export function AuthBridge({ apiBaseUrl, tracing }: { apiBaseUrl: string; tracing: boolean }) {
+export function AuthBridge({ apiBaseUrl }: { apiBaseUrl: string }) {
   const { data, status } = useSession();
   configureApiBaseUrl(apiBaseUrl);
-  configureTracing(tracing);
 
   const accessToken = data?.accessToken;
   useEffect(() => {

@@ -8,20 +8,17 @@ import { AuthBridge } from './auth-bridge';
 export function Providers({
   session,
   apiBaseUrl,
-  tracing,
   children,
 }: {
   session: Session | null;
   apiBaseUrl: string;
-  /** Whether the server traces: the tab then loads its tracer with the auth runtime. */
-  tracing: boolean;
   children: ReactNode;
 }) {
   return (
     // Keyed by user: next-auth's provider reads `session` only on mount, and a server action
     // that signs someone in re-renders this layout with the new session.
     <SessionProvider key={session?.user.id ?? 'signed-out'} session={session}>
-      <AuthBridge apiBaseUrl={apiBaseUrl} tracing={tracing} />
+      <AuthBridge apiBaseUrl={apiBaseUrl} />
       {children}
     </SessionProvider>
   );

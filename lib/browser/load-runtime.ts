@@ -8,29 +8,22 @@ type AuthRuntime = typeof import('./runtime');
 
 let loading: Promise<AuthRuntime> | undefined;
 let apiBaseUrl: string | undefined;
-let tracing = false;
 
 /** The API's URL as the browser reaches it; applied to the instances once they exist. */
 export function configureApiBaseUrl(url: string): void {
   apiBaseUrl = url;
 }
 
-/**
- * The server says whether tracing is on. Only then does the runtime load the web tracer, with
- * it and before its first request, so the first user action is traced too.
- */
-export function configureTracing(enabled: boolean): void {
-  tracing = enabled;
-}
-
 export function loadAuthRuntime(): Promise<AuthRuntime> {
-  loading ??= Promise.all([import('./runtime'), tracing ? import('./tracing') : undefined]).then(
-    ([runtime, tracer]) => {
-      if (apiBaseUrl) runtime.setApiBaseUrl(apiBaseUrl);
-      if (tracer) runtime.installTracer(tracer.startBrowserTracing());
-      return runtime;
-    },
-  );
+  loading ??= import('./runtime').then(async (runtime) => {
+    if (apiBaseUrl) runtime.setApiBaseUrl(apiBaseUrl);
+    // Before the first request, so the first user action is traced too (when tracing is on).
+    // Tracing never stands between the tab and its session: a tracer that fails to load is skipped.
+    await runtime.startTracing().catch((error: unknown) => {
+      console.warn('Tracing could not be started in this tab.', error);
+    });
+    return runtime;
+  });
   return loading;
 }
 

@@ -6,4 +6,4 @@
 export { getAuthActor } from './actor';
 export { clientAuth, clientAuthTraffic, setApiBaseUrl } from '@/lib/browser/http';
 export { postListSchema } from '@/lib/validations/post';
-export { installTracer } from './tracer-slot';
+export { startTracing } from './tracer-slot';

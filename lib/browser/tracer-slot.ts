@@ -9,6 +9,13 @@ let current: RequestTracer | undefined;
 
 export const currentTracer = (): RequestTracer | undefined => current;
 
-export function installTracer(tracer: RequestTracer): void {
-  current = tracer;
+/**
+ * Loads the web tracer when the server said tracing is on (`data-tracing` on the page's root,
+ * from app/layout.tsx) and hands it out. Here, in the lazily loaded runtime, so a page's first
+ * load carries neither the flag's reader nor a reference to the tracer's chunks.
+ */
+export async function startTracing(): Promise<void> {
+  if (document.documentElement.dataset.tracing !== 'on') return;
+  const { startBrowserTracing } = await import('./tracing');
+  current ??= startBrowserTracing();
 }

@@ -90,12 +90,34 @@ test('a burst of 20 after revocation: one trace per request across browser, Next
   const renewed = await browserSession(context);
   expect(renewed.refreshToken).not.toBe(signedIn.refreshToken);
 
-  const retried = (spans: ReceivedSpan[]) =>
-    spans.filter((s) => s.service === BROWSER && s.attributes['http.request.resend_count'] === 1);
-  await eventually(() => retried(receiver.spans().slice(started)).length, {
-    message: 'retried browser attempts exported',
-  }).toBe(20);
-  // The Next server and the API export in batches of their own: wait for the reissue's spans.
+  // Every request of the burst is a trace of its own, rooted in the browser: 20 roots, each
+  // with its API spans. At most 6 leave at once (the tab's in-flight limit): those get the 401
+  // and are resent; the rest wait for the reissue in the queue and leave with the new token.
+  const burstTraces = () =>
+    [...byTrace(receiver.spans().slice(started)).values()].filter((trace) =>
+      trace.some(
+        (s) =>
+          s.service === BROWSER &&
+          s.name === 'api.request' &&
+          s.attributes['http.request.method'] === 'GET',
+      ),
+    );
+  const apiRequests = (trace: ReceivedSpan[]) =>
+    trace.filter(
+      (s) => s.service === API && s.kind === SERVER && s.attributes['http.route'] === '/users/me',
+    );
+  const browserAttempts = (trace: ReceivedSpan[]) =>
+    trace.filter((s) => s.service === BROWSER && s.kind === CLIENT);
+  await eventually(
+    () =>
+      burstTraces().filter(
+        (trace) =>
+          browserAttempts(trace).length > 0 &&
+          apiRequests(trace).length === browserAttempts(trace).length,
+      ).length,
+    { message: 'every burst trace exported by the browser and the API' },
+  ).toBe(20);
+  // The Next server exports in batches of its own: wait for the reissue's spans.
   await eventually(
     () =>
       receiver
@@ -104,53 +126,41 @@ test('a burst of 20 after revocation: one trace per request across browser, Next
         .filter((s) => s.name === 'reissue' && s.service === APP).length,
     { message: "the Next server's reissue span exported" },
   ).toBe(1);
-  const burstTraces = () =>
-    [...byTrace(receiver.spans().slice(started)).values()].filter((trace) =>
-      trace.some((s) => s.service === BROWSER && s.attributes['http.request.resend_count'] === 1),
-    );
-  await eventually(
-    () =>
-      burstTraces().filter(
-        (trace) =>
-          trace.filter(
-            (s) =>
-              s.service === API && s.kind === SERVER && s.attributes['http.route'] === '/users/me',
-          ).length === 2,
-      ).length,
-    { message: "the API's two request spans in every burst trace" },
-  ).toBe(20);
   step('spans exported');
   const spans = receiver.spans().slice(started);
   const burst = burstTraces();
   expect(burst).toHaveLength(20);
 
+  let resentTraces = 0;
   for (const trace of burst) {
-    // Semantic conventions' authorization retry: one parent, the 401 attempt, the resend.
     const [root, ...others] = trace.filter((s) => s.service === BROWSER && !s.parentSpanId);
     expect(others).toEqual([]);
     expect(root).toMatchObject({
       name: 'api.request',
       attributes: { 'http.request.method': 'GET' },
     });
-    const attempts = trace.filter((s) => s.kind === CLIENT && s.parentSpanId === root!.spanId);
-    expect(attempts.map((a) => a.attributes['http.response.status_code'])).toEqual([401, 200]);
-    const [rejected, resent] = attempts;
-    expect(rejected!.attributes['http.request.resend_count']).toBeUndefined();
-    expect(resent!.attributes['http.request.resend_count']).toBe(1);
+    const attempts = browserAttempts(trace);
+    for (const attempt of attempts) expect(attempt.parentSpanId).toBe(root!.spanId);
+    const statuses = attempts.map((a) => a.attributes['http.response.status_code']);
+    // Semantic conventions' authorization retry: the 401 attempt, then the resend, one parent.
+    if (statuses.length === 2) {
+      resentTraces++;
+      expect(statuses).toEqual([401, 200]);
+      expect(attempts.map((a) => a.attributes['http.request.resend_count'])).toEqual([
+        undefined,
+        1,
+      ]);
+    } else {
+      expect(statuses).toEqual([200]);
+    }
     // The API's spans continue the browser's trace, each under the attempt that reached it.
-    const apiRequests = trace.filter(
-      (s) => s.service === API && s.kind === SERVER && s.attributes['http.route'] === '/users/me',
-    );
     expect(
-      apiRequests.map((s) => [s.parentSpanId, s.attributes['http.response.status_code']]),
-    ).toEqual(
-      expect.arrayContaining([
-        [rejected!.spanId, 401],
-        [resent!.spanId, 200],
-      ]),
-    );
-    expect(apiRequests).toHaveLength(2);
+      apiRequests(trace)
+        .map((s) => [s.parentSpanId, s.attributes['http.response.status_code']])
+        .sort(),
+    ).toEqual(attempts.map((a) => [a.spanId, a.attributes['http.response.status_code']]).sort());
   }
+  expect(resentTraces).toBeGreaterThanOrEqual(1);
 
   // One request's 401 started the reissue; the others joined it. Its trace runs on into Next.
   const withReissue = burst.filter((trace) =>
@@ -159,14 +169,17 @@ test('a burst of 20 after revocation: one trace per request across browser, Next
   expect(withReissue).toHaveLength(1);
   const trace = withReissue[0]!;
   const browserReissue = trace.find((s) => s.service === BROWSER && s.name === 'reissue')!;
+  const joined = Number(browserReissue.attributes['reissue.joined']);
   console.log(
-    `burst: ${burst.length} traces; the browser's reissue joined ${browserReissue.attributes['reissue.joined']} requests`,
+    `burst: ${burst.length} traces, ${resentTraces} resent after a 401; the browser's reissue joined ${joined} requests`,
   );
   expect(browserReissue.attributes).toMatchObject({
     'reissue.path': 'browser-route',
     'reissue.outcome': 'rotated',
   });
-  expect(browserReissue.attributes['reissue.joined']).toBeGreaterThanOrEqual(10);
+  // Every other request that got a 401 waited for this reissue; so did some of the queued ones.
+  expect(joined).toBeGreaterThanOrEqual(resentTraces - 1);
+  expect(joined).toBeLessThanOrEqual(19);
   const route = trace.find((s) => s.service === APP && s.kind === SERVER)!;
   expect(route).toMatchObject({
     name: 'POST /api/auth/reissue',

@@ -28,7 +28,10 @@ export const ACTOR_WAIT_TIMEOUT_MS = REISSUE_TIMEOUT_MS + 2_000;
 export interface ActorTokenSourceOptions {
   /** Upper bound for waiting on the actor to leave `refreshing`, counted from the first waiter. */
   waitTimeoutMs?: number;
-  /** Traces the reissue a rejected request starts (the requests that join it are counted). */
+  /**
+   * Traces the reissue a rejected request starts; the requests that wait for it instead of
+   * starting one (after their own 401, or before leaving) are counted as joined.
+   */
   tracer?: TracerOption;
 }
 
@@ -133,6 +136,9 @@ export function actorTokenSource<U extends BaseUser>(
       const replacing = snapshot.matches({ refreshing: 'reactive' })
         ? snapshot.context.accessToken
         : null;
+      // A request that waits for the reissue in flight before leaving joins it too.
+      const inFlight = snapshot.children.reissue;
+      if (inFlight) traces.get(inFlight)?.join();
       return settled(ref).then((after) => {
         if (
           replacing &&
