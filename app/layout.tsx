@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { getSession } from '@/lib/server/session';
 import { config } from '@/lib/config';
+import { signInMethod } from '@/lib/server/sign-in-method';
 import { Providers } from './_components/providers';
 import { SessionAlerts } from './_components/session-alerts';
 import { SiteHeader } from './_components/site-header';
@@ -20,7 +21,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     // data-tracing: the tab's auth runtime loads its tracer only when the server traces.
     <html lang="en" data-tracing={config().tracing ? 'on' : undefined}>
       <body>
-        <Providers session={session} apiBaseUrl={config().publicBackendUrl}>
+        <Providers
+          session={session}
+          apiBaseUrl={config().publicBackendUrl}
+          signInMethod={signInMethod()}
+        >
           <SiteHeader />
           <SessionAlerts />
           {children}

@@ -19,6 +19,8 @@ export interface AccessTokens {
   verify(token: string): Promise<AccessClaims | undefined>;
   /** Makes a still-valid token fail from now on (dev-only debug route). */
   revoke(claims: AccessClaims): void;
+  /** True when `revoke` was called for this `jti`. */
+  isRevoked(jti: string): boolean;
 }
 
 export function createAccessTokens(
@@ -70,6 +72,8 @@ export function createAccessTokens(
         throw error;
       }
     },
+
+    isRevoked: (jti) => isRevoked.get(jti) !== undefined,
 
     revoke({ jti, expiresAt }) {
       // A revoked jti only matters until the token would have expired anyway.

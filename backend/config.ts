@@ -12,6 +12,26 @@ const flag = z
   .default('0')
   .transform((value) => value === '1' || value === 'true');
 
+/** Signature algorithms an identity provider's tokens may use: asymmetric only, never `none`. */
+export const TRUSTED_ALGORITHM_CHOICES = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+
 const schema = z.object({
   BACKEND_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   BACKEND_HOST: z.string().min(1).default('127.0.0.1'),
@@ -74,6 +94,24 @@ const schema = z.object({
         .map((entry) => entry.trim())
         .filter((entry) => entry.length > 0 && entry !== 'none'),
     ),
+  /**
+   * An OpenID provider whose access tokens this API accepts besides its own (the app's `oidc`
+   * adapter): JWTs verified against the JWKS its discovery document names.
+   */
+  TRUSTED_ISSUER: z.url().optional(),
+  /** The `aud` the provider's access tokens must carry for this API (required with TRUSTED_ISSUER). */
+  TRUSTED_AUDIENCE: z.string().min(1).optional(),
+  /** The algorithms the provider's tokens may be signed with; an explicit allow-list. */
+  TRUSTED_ALGORITHMS: z
+    .string()
+    .default('RS256,PS256,ES256,EdDSA')
+    .transform(list)
+    .pipe(z.array(z.enum(TRUSTED_ALGORITHM_CHOICES)).min(1)),
+  /**
+   * The header `typ` the provider's access tokens carry: `at+jwt` (RFC 9068: oidc-provider, Auth0's
+   * RFC 9068 profile), `JWT` (Keycloak, Auth0's default), or `*` for any (Okta, Entra ID, Cognito).
+   */
+  TRUSTED_TOKEN_TYPES: z.string().default('at+jwt').transform(list),
   /** Dev-only routes for the live demo panel and browser tests. Never enable in production. */
   ENABLE_DEBUG_ROUTES: flag,
   /** Pino level; request lines are `debug`, so the default shows start-up, warnings and errors. */
@@ -104,9 +142,19 @@ export interface BackendConfig {
   /** Fastify's `trustProxy`: false when nobody is trusted. */
   trustedProxies: string[] | false;
   enableDebugRoutes: boolean;
+  /** An identity provider whose access tokens are accepted too; absent by default. */
+  trustedIssuer?: TrustedIssuerConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where spans go; absent while tracing is off. */
   tracing?: { tracesUrl: string; serviceName: string };
+}
+
+export interface TrustedIssuerConfig {
+  issuer: string;
+  audience: string;
+  algorithms: (typeof TRUSTED_ALGORITHM_CHOICES)[number][];
+  /** Lower-case, without `application/`; empty means any. */
+  tokenTypes: string[];
 }
 
 export type BackendEnv = Record<string, string | number | undefined>;
@@ -127,6 +175,12 @@ export function loadConfig(env: BackendEnv = process.env): BackendConfig {
     throw new Error(`Invalid backend configuration:\n${z.prettifyError(parsed.error)}`);
   }
   const c = parsed.data;
+  if (c.TRUSTED_ISSUER && !c.TRUSTED_AUDIENCE) {
+    throw new Error(
+      'Invalid backend configuration:\nTRUSTED_AUDIENCE is required with TRUSTED_ISSUER',
+    );
+  }
+  const typeOf = (typ: string) => typ.toLowerCase().replace(/^application\//, '');
   return {
     port: c.BACKEND_PORT,
     host: c.BACKEND_HOST,
@@ -145,6 +199,17 @@ export function loadConfig(env: BackendEnv = process.env): BackendConfig {
     rateLimitCapacity: c.RATE_LIMIT_CAPACITY,
     trustedProxies: c.TRUSTED_PROXIES.length > 0 ? c.TRUSTED_PROXIES : false,
     enableDebugRoutes: c.ENABLE_DEBUG_ROUTES,
+    trustedIssuer:
+      c.TRUSTED_ISSUER && c.TRUSTED_AUDIENCE
+        ? {
+            issuer: c.TRUSTED_ISSUER,
+            audience: c.TRUSTED_AUDIENCE,
+            algorithms: c.TRUSTED_ALGORITHMS,
+            tokenTypes: c.TRUSTED_TOKEN_TYPES.includes('*')
+              ? []
+              : c.TRUSTED_TOKEN_TYPES.map(typeOf),
+          }
+        : undefined,
     logLevel: c.LOG_LEVEL,
     tracing: tracingOf(c),
   };

@@ -49,6 +49,14 @@ CREATE TABLE IF NOT EXISTS posts (
 );
 CREATE INDEX IF NOT EXISTS posts_user_created ON posts(user_id, created_at);
 
+CREATE TABLE IF NOT EXISTS external_identities (
+  issuer     TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (issuer, subject)
+);
+
 CREATE TABLE IF NOT EXISTS revoked_access_tokens (
   jti        TEXT PRIMARY KEY,
   expires_at INTEGER NOT NULL

@@ -9,6 +9,7 @@ export type ApiErrorCode =
   | 'invalid_token'
   | 'not_found'
   | 'too_many_requests'
+  | 'temporarily_unavailable'
   | 'internal_error';
 
 export class ApiError extends Error {

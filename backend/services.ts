@@ -1,11 +1,13 @@
 import { createAccessTokens, type AccessTokens } from './access-tokens';
 import type { BackendConfig } from './config';
 import type { Db } from './db';
+import { createExternalUsers } from './external-users';
 import type { ServerKeys } from './keys';
 import { createLoginLimits, type LoginLimits } from './login-limits';
 import { createMetrics, type Metrics } from './metrics';
 import { createPostStore, type PostStore } from './posts';
 import { createRefreshTokens, type RefreshTokens } from './refresh-tokens';
+import { withTrustedIssuer } from './trusted-issuer';
 import { createUserStore, toPublicUser, type PublicUser, type UserStore } from './users';
 
 /** Everything route handlers need, built once per app. */
@@ -21,13 +23,18 @@ export interface Services {
 }
 
 export function createServices(config: BackendConfig, db: Db, keys: ServerKeys): Services {
+  const own = createAccessTokens(db, keys, config);
+  // With TRUSTED_ISSUER, an identity provider's access tokens are accepted too.
+  const accessTokens = config.trustedIssuer
+    ? withTrustedIssuer(own, config.trustedIssuer, createExternalUsers(db))
+    : own;
   return {
     config,
     keys,
     metrics: createMetrics(),
     users: createUserStore(db),
     posts: createPostStore(db),
-    accessTokens: createAccessTokens(db, keys, config),
+    accessTokens,
     refreshTokens: createRefreshTokens(db, keys.refreshSecret, config),
     limits: createLoginLimits(config),
   };

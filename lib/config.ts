@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { RedisNode, RedisTopology } from 'token-reissue/server';
+import { checkOidc, oidcEnv, oidcSettings, type OidcConfig } from './oidc-config';
+
+export type { OidcConfig };
 
 /**
  * The app's configuration, read and validated once. Nothing else reads `process.env`
@@ -36,8 +39,12 @@ const schema = z.object({
   NEXTAUTH_URL: z.url().optional(),
   /** The API server as the Next server reaches it. */
   BACKEND_URL: z.url().default('http://127.0.0.1:8080'),
-  /** Which adapter speaks to the API: this project's reference API, or a Spring-style one. */
-  AUTH_BACKEND: z.enum(['reference', 'spring-style']).default('reference'),
+  /**
+   * Who issues the tokens: this project's reference API, a Spring-style API (both sign in with
+   * email and password), or an OpenID provider (`oidc`: sign-in at the provider, the OIDC_*).
+   */
+  AUTH_BACKEND: z.enum(['reference', 'spring-style', 'oidc']).default('reference'),
+  ...oidcEnv,
   /** The API server as the browser reaches it (defaults to BACKEND_URL). */
   PUBLIC_BACKEND_URL: z.url().optional(),
   /** Server-side reissue happens when the access token expires within this many seconds. */
@@ -84,8 +91,12 @@ const schema = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).max(100).default('token-reissue-app'),
 });
 
-/** One Redis topology at most, and a Sentinel group always with its primary's name. */
+/**
+ * One Redis topology at most, a Sentinel group always with its primary's name, and an OpenID
+ * provider's settings with AUTH_BACKEND=oidc.
+ */
 const checkedSchema = schema.superRefine((env, ctx) => {
+  checkOidc(env, ctx);
   const topologies = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
   const set = topologies.filter((name) => env[name] !== undefined);
   if (set.length > 1) {
@@ -120,6 +131,7 @@ export type AppConfig = Env & {
   publicBackendUrl: string;
   redis?: RedisSettings;
   tracing?: TracingSettings;
+  oidc?: OidcConfig;
 };
 
 function tracingSettings(env: Env): TracingSettings | undefined {
@@ -158,6 +170,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     publicBackendUrl: parsed.data.PUBLIC_BACKEND_URL ?? parsed.data.BACKEND_URL,
     redis: redisSettings(parsed.data),
     tracing: tracingSettings(parsed.data),
+    oidc: oidcSettings(parsed.data),
   };
 }
 

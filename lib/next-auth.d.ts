@@ -30,6 +30,7 @@ declare module 'next-auth' {
     accessTokenExpiresAt: number;
     refreshToken: string;
     refreshTokenExpiresAt: number;
+    idToken?: string;
   }
 }
 
@@ -44,5 +45,7 @@ declare module 'next-auth/jwt' {
     accessTokenExpiresAt: number;
     refreshToken: string;
     refreshTokenExpiresAt: number;
+    /** OpenID providers only: the latest ID token, for the logout's id_token_hint. */
+    idToken?: string;
   }
 }

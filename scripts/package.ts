@@ -28,9 +28,19 @@ const app = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 };
 
 /** What the adopting app already has (or adds): one copy each, shared with the app. */
-const PEERS = ['axios', 'xstate', 'zod', 'jose', 'next', 'next-auth', 'react', 'ioredis'];
-/** Only with the Redis coordinator (loaded on first use). */
-const OPTIONAL_PEERS = ['ioredis'];
+const PEERS = [
+  'axios',
+  'xstate',
+  'zod',
+  'jose',
+  'next',
+  'next-auth',
+  'react',
+  'ioredis',
+  'openid-client',
+];
+/** Only with the Redis coordinator, or the OpenID adapter (each loaded on first use). */
+const OPTIONAL_PEERS = ['ioredis', 'openid-client'];
 /** The package's own. */
 const DEPENDENCIES = ['lru-cache'];
 

@@ -14,6 +14,8 @@ import {
 import { getAuthActor } from '@/lib/browser/actor';
 import { sessionEnded, type SessionEnded } from '@/app/_components/hooks/use-session-ended';
 import { signInErrorMessage } from '@/app/_components/sign-in-messages';
+import { ProviderSignInAgain } from './provider-sign-in-again';
+import { useSignInMethod } from './sign-in-method';
 
 type Reason = Exclude<SessionEnded, null>;
 
@@ -54,6 +56,7 @@ function ExpiredDialog({ email, reason }: { email: string; reason: Reason }) {
   const [open, setOpen] = useState(true);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
+  const method = useSignInMethod();
 
   useLayoutEffect(() => {
     const dialog = dialogRef.current;
@@ -132,38 +135,48 @@ function ExpiredDialog({ email, reason }: { email: string; reason: Reason }) {
             {words.why} Sign in again to pick up where you left off: you stay on this page and
             nothing you typed is lost.
           </p>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
+          {method.kind === 'provider' ? (
+            <ProviderSignInAgain
+              providerId={method.id}
+              name={method.name}
+              onNotNow={() => setOpen(false)}
+            />
+          ) : (
+            <>
+              {error && (
+                <p className="error" role="alert">
+                  {error}
+                </p>
+              )}
+              <label htmlFor="expired-email">Email</label>
+              <input
+                ref={emailRef}
+                id="expired-email"
+                name="email"
+                type="email"
+                autoComplete="email"
+                required
+                defaultValue={email}
+              />
+              <label htmlFor="expired-password">Password</label>
+              <input
+                ref={passwordRef}
+                id="expired-password"
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+              />
+              <div className="dialog-actions">
+                <button type="submit" disabled={pending} aria-busy={pending}>
+                  {pending ? 'Signing in…' : 'Sign in'}
+                </button>
+                <button type="button" className="secondary" onClick={() => setOpen(false)}>
+                  Not now
+                </button>
+              </div>
+            </>
           )}
-          <label htmlFor="expired-email">Email</label>
-          <input
-            ref={emailRef}
-            id="expired-email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={email}
-          />
-          <label htmlFor="expired-password">Password</label>
-          <input
-            ref={passwordRef}
-            id="expired-password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-          />
-          <div className="dialog-actions">
-            <button type="submit" disabled={pending} aria-busy={pending}>
-              {pending ? 'Signing in…' : 'Sign in'}
-            </button>
-            <button type="button" className="secondary" onClick={() => setOpen(false)}>
-              Not now
-            </button>
-          </div>
           <p className="dialog-footer">
             <a href={signInPageUrl(reason)} onClick={goToSignIn}>
               Go to the sign-in page

@@ -3,22 +3,26 @@
 import { useSession } from 'next-auth/react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { loadAuthRuntime } from '@/lib/browser/load-runtime';
+import { SIGNED_OUT_PATH } from '@/lib/sign-in-method';
 import { signOutAction } from '../signin/actions';
 import { Avatar } from './avatar';
+import { useSignInMethod } from './sign-in-method';
 
 export function SiteHeader() {
   const { data, status } = useSession();
   const pathname = usePathname();
   const [signingOut, setSigningOut] = useState(false);
+  const method = useSignInMethod();
+  // An OpenID provider's end-session page comes first; it sends the browser on to sign-in.
+  const leaveTo = useRef(SIGNED_OUT_PATH);
 
   // Leave once the session is gone (sooner, the sign-in page would still see it and send us
   // back), with a full load that also drops the signed-in pages the client router has cached.
   useEffect(() => {
     if (signingOut && status === 'unauthenticated') {
-      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load on purpose
-      window.location.assign('/signin?reason=signedOut');
+      window.location.assign(leaveTo.current);
     }
   }, [signingOut, status]);
 
@@ -26,7 +30,16 @@ export function SiteHeader() {
   function signOut(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setSigningOut(true);
-    void loadAuthRuntime().then(({ getAuthActor }) => getAuthActor().send({ type: 'SIGN_OUT' }));
+    const destination =
+      method.kind === 'provider'
+        ? import('@/lib/browser/sign-out').then((module) => module.signedOutDestination())
+        : Promise.resolve(SIGNED_OUT_PATH);
+    void destination
+      .then((url) => {
+        leaveTo.current = url;
+        return loadAuthRuntime();
+      })
+      .then(({ getAuthActor }) => getAuthActor().send({ type: 'SIGN_OUT' }));
   }
 
   const current = (href: string) => (pathname === href ? 'page' : undefined);
@@ -68,9 +81,11 @@ export function SiteHeader() {
               <Link href="/signin" aria-current={current('/signin')}>
                 Sign in
               </Link>
-              <Link href="/signup" aria-current={current('/signup')}>
-                Sign up
-              </Link>
+              {method.kind === 'password' && (
+                <Link href="/signup" aria-current={current('/signup')}>
+                  Sign up
+                </Link>
+              )}
             </>
           )
         )}

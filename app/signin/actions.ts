@@ -1,12 +1,13 @@
 'use server';
 
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cookieStoreTarget } from 'token-reissue/server';
 import type { AuthFormState } from '@/lib/server/auth-form';
 import { backend } from '@/lib/server/backend';
 import { signInWithPasswordForm } from '@/lib/server/password-sign-in';
 import { safeReturnUrl } from '@/lib/server/return-url';
+import { signedOutUrl } from '@/lib/server/sign-out';
 import { sessionStore } from '@/lib/server/session-store';
 
 /**
@@ -29,7 +30,8 @@ export async function signOutAction(): Promise<void> {
   const jar = await cookies();
   const store = sessionStore();
   const session = await store.read(jar);
+  const leaveTo = await signedOutUrl(jar, (await headers()).get('origin') ?? '');
   if (session?.refreshToken) await backend.logout(session.refreshToken);
   store.clear(jar).to(cookieStoreTarget(jar));
-  redirect('/signin?reason=signedOut');
+  redirect(leaveTo);
 }

@@ -2,8 +2,11 @@ import 'server-only';
 import type { AuthOptions, User } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { cookies } from 'next/headers';
-import { authorizeTicket, usesSecureCookies } from 'token-reissue/next';
+import { authorizeTicket, oidcSignInProvider, usesSecureCookies } from 'token-reissue/next';
 import { authSecret, config } from '@/lib/config';
+import type { SessionUser } from '@/lib/next-auth';
+import { OIDC_PROVIDER_ID } from '@/lib/sign-in-method';
+import { userFromClaims } from '@/lib/validations/oidc';
 import { credentialsSchema, type TokenPair } from '@/lib/validations/auth';
 import { backend } from './backend';
 import { clientAddress } from './client-address';
@@ -78,13 +81,38 @@ class SessionMalformed extends Error {
   }
 }
 
+/**
+ * With AUTH_BACKEND=oidc, sign-in at the provider (code + PKCE + state + nonce); its profile()
+ * returns what authorize() does, so the `jwt` callback below serves both.
+ */
+function providerSignIn(): AuthOptions['providers'] {
+  const { oidc } = config();
+  if (!oidc) return [];
+  return [
+    oidcSignInProvider<SessionUser>({
+      id: OIDC_PROVIDER_ID,
+      name: oidc.providerName,
+      issuer: oidc.issuer,
+      clientId: oidc.clientId,
+      clientSecret: oidc.clientSecret,
+      clientAuth: oidc.clientAuth,
+      scope: oidc.scope,
+      authorizationParams: oidc.authorizationParams,
+      user: userFromClaims,
+    }),
+  ];
+}
+
 export function authOptions(): AuthOptions {
+  const withProvider = config().oidc !== undefined;
   return {
     secret: authSecret(),
     useSecureCookies: usesSecureCookies(config().NEXTAUTH_URL),
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
-    pages: { signIn: '/signin' },
+    // A provider's refusal comes back to our sign-in page, which says so.
+    pages: withProvider ? { signIn: '/signin', error: '/signin' } : { signIn: '/signin' },
     providers: [
+      ...providerSignIn(),
       CredentialsProvider({
         name: 'Email',
         credentials: {

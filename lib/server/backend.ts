@@ -4,8 +4,11 @@
  * on first use, so `next build` reads no configuration.
  */
 import 'server-only';
+import type { OidcBackend } from 'token-reissue/server';
 import type { AuthBackend } from '@/lib/server/auth-backend';
-import { config } from '@/lib/config';
+import { config, type AppConfig } from '@/lib/config';
+import type { SessionUser } from '@/lib/next-auth';
+import { createOidcAppBackend } from '@/lib/server/backends/oidc';
 import { createReferenceBackend } from '@/lib/server/backends/reference';
 import { createSpringStyleBackend } from '@/lib/server/backends/spring-style';
 
@@ -18,19 +21,25 @@ export type {
   TokenPair,
 } from '@/lib/server/auth-backend';
 
+const endpoint = (c: AppConfig) => ({ baseUrl: c.BACKEND_URL, timeoutMs: c.BACKEND_TIMEOUT_MS });
+
 const ADAPTERS = {
-  reference: createReferenceBackend,
-  'spring-style': createSpringStyleBackend,
-} as const satisfies Record<ReturnType<typeof config>['AUTH_BACKEND'], unknown>;
+  reference: (c) => createReferenceBackend(endpoint(c)),
+  'spring-style': (c) => createSpringStyleBackend(endpoint(c)),
+  // lib/config.ts requires the provider's settings with AUTH_BACKEND=oidc.
+  oidc: (c) => createOidcAppBackend(c.oidc!, c.BACKEND_TIMEOUT_MS),
+} as const satisfies Record<AppConfig['AUTH_BACKEND'], (c: AppConfig) => AuthBackend>;
 
 let selected: AuthBackend | undefined;
 
 export function authBackend(): AuthBackend {
-  if (!selected) {
-    const { AUTH_BACKEND, BACKEND_URL, BACKEND_TIMEOUT_MS } = config();
-    selected = ADAPTERS[AUTH_BACKEND]({ baseUrl: BACKEND_URL, timeoutMs: BACKEND_TIMEOUT_MS });
-  }
+  selected ??= ADAPTERS[config().AUTH_BACKEND](config());
   return selected;
+}
+
+/** The OpenID adapter (end session, sign-in mapping) when AUTH_BACKEND=oidc; null otherwise. */
+export function oidcBackend(): OidcBackend<SessionUser> | null {
+  return config().AUTH_BACKEND === 'oidc' ? (authBackend() as OidcBackend<SessionUser>) : null;
 }
 
 /**

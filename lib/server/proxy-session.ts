@@ -8,6 +8,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import type { SessionStore, ServerReissuer } from 'token-reissue/server';
 import { proxySessionStep } from 'token-reissue/next';
 import type { SessionUser } from '@/lib/next-auth';
+import { POPUP_DONE_PATH } from '@/lib/sign-in-method';
 import { withTokens } from './session-claims';
 import { UNAVAILABLE_PATH } from './unavailable-page';
 
@@ -19,7 +20,7 @@ export interface ProxySessionOptions {
   now?: () => number;
 }
 
-const PUBLIC_PAGES = new Set(['/signin', '/signup']);
+const PUBLIC_PAGES = new Set(['/signin', '/signup', POPUP_DONE_PATH]);
 
 export async function proxySession(
   req: NextRequest,

@@ -9,6 +9,8 @@ export const tokenPairSchema = z.object({
   refreshToken: z.string().min(1),
   refreshTokenExpiresAt: z.number().int().positive(),
   user: sessionUserSchema,
+  /** OpenID providers only: kept for the logout's id_token_hint. */
+  idToken: z.string().min(1).optional(),
 }) satisfies z.ZodType<TokenPair>;
 export type { TokenPair };
 
@@ -26,6 +28,7 @@ export const sessionTokenSchema = z.looseObject({
   accessTokenExpiresAt: z.number().int().positive(),
   refreshToken: z.string().min(1),
   refreshTokenExpiresAt: z.number().int().positive(),
+  idToken: z.string().min(1).optional(),
 });
 
 /** Fields next-auth's signIn() adds to every credentials POST. */

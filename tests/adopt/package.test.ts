@@ -60,16 +60,26 @@ function importsOf(entry: string): { static: Set<string>; dynamic: Set<string> }
 
 const framework = (specifier: string) => /^(next|next-auth|@next)(\/|$)/.test(specifier);
 
-test('the manifest has the three entries with types, declares its peers, ioredis optional, and no side effects', () => {
+test('the manifest has the three entries with types, declares its peers, ioredis and openid-client optional, and no side effects', () => {
   expect(Object.keys(manifest.exports)).toEqual(['.', './server', './next', './package.json']);
   for (const entry of ['.', './server', './next']) {
     expect(readFileSync(join(pkg, manifest.exports[entry]!.default), 'utf8')).not.toBe('');
     expect(readFileSync(join(pkg, manifest.exports[entry]!.types), 'utf8')).toContain('export');
   }
   expect(Object.keys(manifest.peerDependencies)).toEqual(
-    expect.arrayContaining(['next', 'next-auth', 'axios', 'xstate', 'zod', 'jose', 'ioredis']),
+    expect.arrayContaining([
+      'next',
+      'next-auth',
+      'axios',
+      'xstate',
+      'zod',
+      'jose',
+      'ioredis',
+      'openid-client',
+    ]),
   );
   expect(manifest.peerDependenciesMeta.ioredis?.optional).toBe(true);
+  expect(manifest.peerDependenciesMeta['openid-client']?.optional).toBe(true);
   expect(manifest.sideEffects).toBe(false);
 });
 
@@ -90,12 +100,15 @@ test('the JavaScript of . and ./server imports neither next nor next-auth; ./nex
   ]);
   // Browser-safe: no Node built-ins, no server-only packages.
   expect([...browser.static].filter((s) => /^(node:|crypto$|jose$|ioredis$)/.test(s))).toEqual([]);
-  // ioredis only behind a dynamic import, so ./server loads without it.
-  expect(server.static.has('ioredis')).toBe(false);
-  expect(server.dynamic.has('ioredis')).toBe(true);
+  // ioredis and openid-client only behind a dynamic import, so ./server loads without them.
+  for (const optional of ['ioredis', 'openid-client']) {
+    expect(server.static.has(optional)).toBe(false);
+    expect(server.dynamic.has(optional)).toBe(true);
+    expect(glue.static.has(optional)).toBe(false);
+  }
 });
 
-test('Node loads . and ./server where ioredis is not installed, and a single flight works there', () => {
+test('Node loads . and ./server where neither ioredis nor openid-client is installed, and a single flight works there', () => {
   for (const peer of ['axios', 'xstate', 'zod', 'jose', 'lru-cache']) {
     symlinkSync(join(ROOT, 'node_modules', peer), join(dir, 'node_modules', peer), 'dir');
   }
@@ -112,7 +125,9 @@ test('Node loads . and ./server where ioredis is not installed, and a single fli
     const connection = server.connectRedis({ kind: 'standalone', url: 'redis://127.0.0.1:1' });
     const lazy = (await connection.whenReady(500)) ? 'ready' : 'not connected';
     connection.disconnect();
-    console.log(JSON.stringify({ calls, ioredis, lazy, machine: core.authMachine.id }));
+    const oidc = server.createOidcBackend({ issuer: 'https://idp.invalid', clientId: 'a', clientSecret: 's', user: () => null, log: () => {} });
+    const lazyOidc = (await oidc.reissue('r')).code;
+    console.log(JSON.stringify({ calls, ioredis, lazy, lazyOidc, machine: core.authMachine.id }));
   `;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: dir,
@@ -125,6 +140,8 @@ test('Node loads . and ./server where ioredis is not installed, and a single fli
     calls: 1,
     ioredis: 'absent',
     lazy: 'not connected',
+    // The OpenID adapter without openid-client: a transient failure, never a crash or a logout.
+    lazyOidc: 'REISSUE_UNAVAILABLE',
     machine: 'auth',
   });
   expect(run.stderr).toContain('ioredis could not be loaded');

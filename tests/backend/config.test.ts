@@ -92,3 +92,52 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
 });
+
+describe('a trusted identity provider (TRUSTED_ISSUER)', () => {
+  const issuer = 'https://idp.example.com/realms/demo';
+
+  it('is off by default', () => {
+    expect(loadConfig({}).trustedIssuer).toBeUndefined();
+  });
+
+  it('takes the audience, an asymmetric algorithm allow-list and the token types', () => {
+    expect(
+      loadConfig({
+        TRUSTED_ISSUER: issuer,
+        TRUSTED_AUDIENCE: 'https://api.example.com',
+        TRUSTED_ALGORITHMS: 'RS256, ES256',
+        TRUSTED_TOKEN_TYPES: 'application/at+jwt,JWT',
+      }).trustedIssuer,
+    ).toEqual({
+      issuer,
+      audience: 'https://api.example.com',
+      algorithms: ['RS256', 'ES256'],
+      tokenTypes: ['at+jwt', 'jwt'],
+    });
+    expect(
+      loadConfig({ TRUSTED_ISSUER: issuer, TRUSTED_AUDIENCE: 'a', TRUSTED_TOKEN_TYPES: '*' })
+        .trustedIssuer,
+    ).toMatchObject({ algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'], tokenTypes: [] });
+  });
+
+  it.each([
+    ['without an audience', { TRUSTED_ISSUER: issuer }, /TRUSTED_AUDIENCE/],
+    [
+      'HS256',
+      { TRUSTED_ISSUER: issuer, TRUSTED_AUDIENCE: 'a', TRUSTED_ALGORITHMS: 'RS256,HS256' },
+      /TRUSTED_ALGORITHMS/,
+    ],
+    [
+      'none',
+      { TRUSTED_ISSUER: issuer, TRUSTED_AUDIENCE: 'a', TRUSTED_ALGORITHMS: 'none' },
+      /TRUSTED_ALGORITHMS/,
+    ],
+    [
+      'an issuer that is not a URL',
+      { TRUSTED_ISSUER: 'idp', TRUSTED_AUDIENCE: 'a' },
+      /TRUSTED_ISSUER/,
+    ],
+  ])('refuses %s', (_case, env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

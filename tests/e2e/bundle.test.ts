@@ -99,6 +99,8 @@ test('/signin and /signup load no xstate, axios or machine; / stays within bare 
     }
     const packages = [...splits.get(route)!.firstLoad.keys()];
     for (const name of AUTH_RUNTIME_PACKAGES) expect(packages, route).not.toContain(name);
+    // Response validation (zod) comes with the runtime; a shared header must not pull it in.
+    expect(packages, route).not.toContain('zod');
   }
   expect(routes.get('/')!.gzip).toBeLessThanOrEqual(bare.gzip + BUDGET_OVER_BARE_GZIP);
 });

@@ -84,6 +84,14 @@ test('an outcome another process produced (the coordinator did not call here) st
   expect(await reissuer.wasRotated('refresh-1')).toBe(true);
 });
 
+test('a provider that does not rotate hands the same refresh token back: it is not marked rotated, so its ticket is not stale', async () => {
+  const api = fakeBackend((token) => ({ ok: true, tokens: { ...pair(2), refreshToken: token } }));
+  const reissuer = createServerReissuer({ backend: api.backend, coordinator: sharingCoordinator });
+  const outcome = await reissuer.reissue('kept');
+  expect(outcome.ok && outcome.tokens.refreshToken).toBe('kept');
+  expect(await reissuer.wasRotated('kept')).toBe(false);
+});
+
 test('a rejected access token is remembered until its expiry, and never once expired', async () => {
   const now = 5_000;
   const reissuer = createServerReissuer({

@@ -32,6 +32,12 @@ export {
   type CredentialsAuthorizeOptions,
 } from './credentials';
 export {
+  DEFAULT_OIDC_SCOPE,
+  oidcSignInProvider,
+  OidcSignInRefused,
+  type OidcSignInProviderOptions,
+} from './oidc-provider';
+export {
   createServerAuth,
   createServerFetch,
   requestTokenSource,

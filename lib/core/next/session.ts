@@ -32,6 +32,8 @@ export function sessionFromTokens<U extends BaseUser>(
     accessTokenExpiresAt: tokens.accessTokenExpiresAt,
     refreshToken: tokens.refreshToken,
     refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+    // An answer without a new ID token keeps the session's (see withTokens).
+    ...(tokens.idToken ? { idToken: tokens.idToken } : {}),
   };
 }
 

@@ -16,6 +16,8 @@ export interface TokenPair<U extends BaseUser = BaseUser> {
   refreshToken: string;
   refreshTokenExpiresAt: number;
   user: U;
+  /** OpenID Connect only: the latest ID token, kept for the logout's `id_token_hint`. */
+  idToken?: string;
 }
 
 /** Why an unavailable answer was unusable; `malformed` means the API's shape was not understood. */

@@ -2,10 +2,10 @@
  * The reissue core, server entry: the session-cookie store, the server reissuer and its
  * coordinators (in-process, Redis), sealed reissue tickets and their replay guards (used
  * tickets, rotated tokens; in memory or on Redis), the Redis connection for a standalone server,
- * Sentinel or Cluster, the server token source for `serverAuth`, and the `AuthBackend`
- * contract adapters implement. Framework-free: the app passes next-auth's cookie codec, its
- * adapter and its configuration in. ioredis, an optional peer, is loaded only when a Redis
- * connection is made.
+ * Sentinel or Cluster, the server token source for `serverAuth`, the `AuthBackend` contract
+ * adapters implement, and the adapter for an OpenID provider. Framework-free: the app passes
+ * next-auth's cookie codec, its adapter and its configuration in. ioredis and openid-client,
+ * optional peers, are loaded only when first used.
  */
 export type {
   AuthBackend,
@@ -57,3 +57,15 @@ export {
   type SessionTokenSourceOptions,
 } from '../http/session-token-source';
 export { REISSUE_HEADER } from '../browser/reissue-client';
+export {
+  createOidcBackend,
+  type EndSessionRequest,
+  type OidcBackend,
+  type OidcBackendOptions,
+} from './oidc/backend';
+export { InsecureIssuerError, type ClientAuthMethod } from './oidc/discovery';
+export {
+  tokenPairFromAnswer,
+  UNKNOWN_REFRESH_LIFETIME_MS,
+  type TokenEndpointAnswer,
+} from './oidc/token-response';

@@ -86,8 +86,11 @@ export function createServerReissuer<U extends BaseUser>({
     return inSpan('reissue', { 'reissue.path': path }, async (span) => {
       try {
         const outcome = await caller.run(state, () => shared.reissue(refreshToken));
-        // Also when another process did the call: this process has seen the token rotated.
-        if (outcome.ok) rotations.noteRotated(refreshToken);
+        // Also when another process did the call: this process has seen the token rotated. A
+        // provider that does not rotate hands the same token back; that one is still current.
+        if (outcome.ok && outcome.tokens.refreshToken !== refreshToken) {
+          rotations.noteRotated(refreshToken);
+        }
         const kind = outcomeKind(outcome, state.calledApi);
         const errorType = outcome.ok ? undefined : outcome.code;
         span.setAttributes({
