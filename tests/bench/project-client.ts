@@ -6,26 +6,35 @@
 import { createActor, fromPromise } from 'xstate';
 import { actorTokenSource } from '@/lib/core/http/actor-token-source';
 import { attachAuthInterceptors } from '@/lib/core/http/interceptors';
+import { createOtelTracer } from '@/lib/core/telemetry/otel-tracer';
+import type { RequestTracer } from '@/lib/core/telemetry/tracer';
 import { authMachine } from '@/machines/auth.machine';
 import type { ReissueResult } from '@/machines/auth.types';
 import { createHttp, reissue, storeFrom, type ClientFactory } from './client';
 
-export const project: ClientFactory = (baseURL, apiUrl, login) => {
-  const store = storeFrom(login);
-  const actor = createActor(
-    authMachine.provide({
-      actors: {
-        reissue: fromPromise(async (): Promise<ReissueResult> => {
-          const { accessToken, accessTokenExpiresAt, user } = await reissue(apiUrl, store);
-          return { accessToken, accessTokenExpiresAt, user, ticket: null };
-        }),
-      },
-      actions: { persistSession: () => {}, signOut: () => {} },
-    }),
-  ).start();
-  const { accessToken, accessTokenExpiresAt, user } = store;
-  actor.send({ type: 'SESSION_UPDATE', session: { accessToken, accessTokenExpiresAt, user } });
-  const http = createHttp(baseURL);
-  attachAuthInterceptors(http, actorTokenSource(actor));
-  return { http, store, stop: () => actor.stop() };
-};
+function projectClient(tracer?: RequestTracer): ClientFactory {
+  return (baseURL, apiUrl, login) => {
+    const store = storeFrom(login);
+    const actor = createActor(
+      authMachine.provide({
+        actors: {
+          reissue: fromPromise(async (): Promise<ReissueResult> => {
+            const { accessToken, accessTokenExpiresAt, user } = await reissue(apiUrl, store);
+            return { accessToken, accessTokenExpiresAt, user, ticket: null };
+          }),
+        },
+        actions: { persistSession: () => {}, signOut: () => {} },
+      }),
+    ).start();
+    const { accessToken, accessTokenExpiresAt, user } = store;
+    actor.send({ type: 'SESSION_UPDATE', session: { accessToken, accessTokenExpiresAt, user } });
+    const http = createHttp(baseURL);
+    attachAuthInterceptors(http, actorTokenSource(actor, { tracer }), { tracer });
+    return { http, store, stop: () => actor.stop() };
+  };
+}
+
+export const project = projectClient();
+
+/** The same with the trace hooks on (a registered SDK records and exports every span). */
+export const projectTraced = projectClient(createOtelTracer('bench'));

@@ -137,7 +137,7 @@ export function attachAuthInterceptors(
     config.awaitedRenewal = awaited || config.isAuthRetry === true;
     config.bearerGoodUntil = source.goodUntil?.(token);
     config.headers.set('Authorization', `Bearer ${token}`);
-    startAttempt(instance, config);
+    startAttempt(config);
     return config;
   };
 

@@ -3,7 +3,7 @@
  * the request's trace lives on its axios config, each attempt starts a client span whose
  * `traceparent` the attempt sends, and the trace ends once, from the request's first chain.
  */
-import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import type { InternalAxiosRequestConfig } from 'axios';
 import type { AttemptTrace, RequestTrace } from '../telemetry/tracer';
 
 declare module 'axios' {
@@ -14,11 +14,16 @@ declare module 'axios' {
   }
 }
 
+const ABSOLUTE = /^[a-z][a-z\d+.-]*:\/\//i;
+
 /** Starts this attempt's span, resend count from the retries so far, and sends its context. */
-export function startAttempt(instance: AxiosInstance, config: InternalAxiosRequestConfig): void {
+export function startAttempt(config: InternalAxiosRequestConfig): void {
   if (!config.authTrace) return;
   const resent = (config.authRetries ?? 0) + (config.expiredRetries ?? 0);
-  const attempt = config.authTrace.attempt(resent, instance.getUri(config));
+  // Where it goes, for the span's server address: the URL if absolute, else the base URL (not
+  // `instance.getUri`, which merges the whole config and costs more than the span itself).
+  const url = config.url && ABSOLUTE.test(config.url) ? config.url : config.baseURL;
+  const attempt = config.authTrace.attempt(resent, url);
   config.authAttempt = attempt;
   for (const [name, value] of Object.entries(attempt.headers)) config.headers.set(name, value);
 }

@@ -40,18 +40,17 @@ function carrier(ctx: Context): Record<string, string> {
   return headers;
 }
 
+const AUTHORITY = /^([a-z][a-z\d+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?/i;
+
 /** The API's host and port: where the attempt went, without its path or query. */
 function serverAttributes(url: string | undefined): Attributes {
-  if (!url) return {};
-  try {
-    const { hostname, port, protocol } = new URL(url);
-    return {
-      'server.address': hostname,
-      'server.port': Number(port) || (protocol === 'https:' ? 443 : 80),
-    };
-  } catch {
-    return {};
-  }
+  const match = url ? AUTHORITY.exec(url) : null;
+  if (!match) return {};
+  const [, scheme, host, port] = match;
+  return {
+    'server.address': host!.replace(/^\[|\]$/g, ''),
+    'server.port': Number(port) || (scheme!.toLowerCase() === 'https' ? 443 : 80),
+  };
 }
 
 export function createOtelTracer(name = TRACER_NAME): RequestTracer {
