@@ -41,8 +41,11 @@ const PEERS = [
 ];
 /** Only with the Redis coordinator, or the OpenID adapter (each loaded on first use). */
 const OPTIONAL_PEERS = ['ioredis', 'openid-client'];
-/** The package's own. */
-const DEPENDENCIES = ['lru-cache'];
+/**
+ * The package's own. `@opentelemetry/api` is the tracing API only (a no-op until the app
+ * registers an SDK), as better-auth depends on it; no SDK and no metrics library.
+ */
+const DEPENDENCIES = ['lru-cache', '@opentelemetry/api'];
 
 const ENTRIES = {
   index: 'lib/core/index.ts',
