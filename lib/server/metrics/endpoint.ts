@@ -8,7 +8,7 @@
 import 'server-only';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { config } from '@/lib/config';
-import { clientAddress } from '../client-address';
+import { clientAddressFrom } from '../client-address';
 import { isLoopback, requestPeer } from '../telemetry/peer-address';
 import { appMetrics } from './registry';
 
@@ -26,11 +26,13 @@ export interface MetricsAccess {
   proxyHops: number;
 }
 
-/** The scraper's address, from the socket or, behind proxies, the address they forwarded. */
+/**
+ * The scraper's address, from the socket or, behind proxies, the address they forwarded; never
+ * without the socket's stamp, so a request that bypassed the stamp decides nothing.
+ */
 function trustedClient(headers: Headers, proxyHops: number): string | undefined {
-  const peer = requestPeer(headers);
-  if (!peer) return undefined;
-  return proxyHops === 0 ? peer : clientAddress(headers);
+  if (!requestPeer(headers)) return undefined;
+  return clientAddressFrom(headers, proxyHops);
 }
 
 export function mayReadMetrics(headers: Headers, access: MetricsAccess): boolean {

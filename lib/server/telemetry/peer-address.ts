@@ -37,11 +37,15 @@ export async function stampPeerAddresses(): Promise<void> {
   holder[SECRET] = secret;
 }
 
-/** The address of the socket this request arrived on, if the stamp is installed. */
-export function requestPeer(headers: Headers): string | undefined {
+/**
+ * The address of the socket this request arrived on, if the stamp is installed. Takes a route's
+ * `Headers` or the plain header record next-auth hands `authorize()`.
+ */
+export function requestPeer(headers: Headers | Record<string, unknown>): string | undefined {
   const secret = (globalThis as Holder)[SECRET];
-  const value = headers.get(PEER_HEADER);
-  if (!secret || !value?.startsWith(`${secret} `)) return undefined;
+  const value = headers instanceof Headers ? headers.get(PEER_HEADER) : headers[PEER_HEADER];
+  if (typeof value !== 'string') return undefined;
+  if (!secret || !value.startsWith(`${secret} `)) return undefined;
   const address = value.slice(secret.length + 1);
   return isIP(address) ? address : undefined;
 }
