@@ -54,7 +54,9 @@ export async function proxy(req: NextRequest) {
 
 export const config = {
   // Pages, server actions and app API routes; not next-auth's own routes, the reissue route
-  // (the browser actor owns that flow), static assets or files with an extension. Those get
-  // their headers from next.config.mjs.
-  matcher: ['/((?!api/auth|_next/static|_next/image|favicon\\.ico|.*\\.[a-zA-Z0-9]+$).*)'],
+  // (the browser actor owns that flow), the metrics and telemetry routes (no session), static
+  // assets or files with an extension. Those get their headers from next.config.mjs.
+  matcher: [
+    '/((?!api/auth|api/metrics|api/telemetry|_next/static|_next/image|favicon\\.ico|.*\\.[a-zA-Z0-9]+$).*)',
+  ],
 };

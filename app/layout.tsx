@@ -19,7 +19,8 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const session = await getSession();
   return (
-    <html lang="en">
+    // data-tracing: the tab's auth runtime loads its tracer only when the server traces.
+    <html lang="en" data-tracing={config().tracing ? 'on' : undefined}>
       <body>
         <Providers
           session={session}

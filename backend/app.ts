@@ -1,5 +1,9 @@
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginCallback,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { BackendConfig } from './config';
 import { openDatabase } from './db';
 import { registerErrorHandling } from './errors';
@@ -20,6 +24,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Which level each built-in request log line uses (see logging.ts). */
   logController?: FastifyServerOptions['logController'];
+  /** `@fastify/otel`'s plugin while tracing is on (tracing.ts): a span per request. */
+  tracing?: FastifyPluginCallback;
 }
 
 /**
@@ -85,14 +91,17 @@ export async function buildApp(
 
   try {
     await seedDemoUser(services.users);
+    // First, so every route's requests are spans, continuing the trace the caller sent.
+    if (options.tracing) await app.register(options.tracing);
     registerErrorHandling(app);
     registerJsonParser(app);
     registerRequestMetrics(app, services);
     await app.register(cors, {
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'DELETE'],
-      // DPoP (RFC 9449): the browser sends its proof, and reads the nonce and the challenge.
-      allowedHeaders: ['Authorization', 'Content-Type', 'DPoP'],
+      // traceparent and tracestate: the browser's requests carry its trace here. DPoP (RFC 9449):
+      // the browser sends its proof, and reads the nonce and the challenge.
+      allowedHeaders: ['Authorization', 'Content-Type', 'traceparent', 'tracestate', 'DPoP'],
       exposedHeaders: ['DPoP-Nonce', 'WWW-Authenticate'],
       maxAge: 600,
     });

@@ -143,6 +143,11 @@ const schema = z.object({
   ENABLE_DEBUG_ROUTES: flag,
   /** Pino level; request lines are `debug`, so the default shows start-up, warnings and errors. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Tracing is on when set: spans go there as OTLP/HTTP JSON (`…/v1/traces` is appended). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** Or the traces endpoint itself, used as it is. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).default('token-reissue-api'),
 });
 
 export interface BackendConfig {
@@ -176,6 +181,8 @@ export interface BackendConfig {
   /** An identity provider whose access tokens are accepted too; absent by default. */
   trustedIssuer?: TrustedIssuerConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Where spans go; absent while tracing is off. */
+  tracing?: { tracesUrl: string; serviceName: string };
 }
 
 export interface TrustedIssuerConfig {
@@ -187,6 +194,12 @@ export interface TrustedIssuerConfig {
 }
 
 export type BackendEnv = Record<string, string | number | undefined>;
+
+function tracingOf(c: z.infer<typeof schema>): BackendConfig['tracing'] {
+  const base = c.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const tracesUrl = c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base && `${base}/v1/traces`);
+  return tracesUrl ? { tracesUrl, serviceName: c.OTEL_SERVICE_NAME } : undefined;
+}
 
 export function loadConfig(env: BackendEnv = process.env): BackendConfig {
   // An empty variable means "unset", as it does in most shells and .env files.
@@ -242,5 +255,6 @@ export function loadConfig(env: BackendEnv = process.env): BackendConfig {
           }
         : undefined,
     logLevel: c.LOG_LEVEL,
+    tracing: tracingOf(c),
   };
 }

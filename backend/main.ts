@@ -5,7 +5,11 @@ import { loggingOptions } from './logging';
 /** Entry point: `tsx backend/main.ts` (npm run backend). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await buildApp(config, loggingOptions(config));
+  // Loaded only when an OTLP endpoint is configured: with tracing off, no SDK is imported.
+  const tracing = config.tracing
+    ? await (await import('./tracing')).startTracing(config.tracing)
+    : undefined;
+  const app = await buildApp(config, { ...loggingOptions(config), tracing: tracing?.plugin });
   // Fastify logs its own "Server listening at" line; the plain one below is the only start line.
   // A failure to listen rejects, and main() prints it.
   const level = app.log.level;
@@ -29,6 +33,7 @@ async function main(): Promise<void> {
     // Quiet: `npm run dev` prints the one line that says everything is stopping.
     app.log.debug({ signal }, 'closing');
     await app.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

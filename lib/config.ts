@@ -93,6 +93,18 @@ const schema = z.object({
    * address forwarded to the API is that many entries from the right (see client-address.ts).
    */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * The bearer token Prometheus presents at /api/metrics. Unset: only a scraper on this machine
+   * (loopback) may read them.
+   */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** Tracing is on when set: the OTLP/HTTP endpoint (`…/v1/traces` is appended). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** Or the traces endpoint itself, used as it is. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** OTLP over HTTP as protobuf (the OpenTelemetry default) or JSON. */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).default('token-reissue-app'),
 });
 
 /**
@@ -124,11 +136,31 @@ export interface RedisSettings {
   password?: string;
 }
 
+/** Where traces go, when tracing is on. */
+export interface TracingSettings {
+  tracesUrl: string;
+  protocol: 'http/protobuf' | 'http/json';
+  serviceName: string;
+}
+
 export type AppConfig = Env & {
   publicBackendUrl: string;
   redis?: RedisSettings;
+  tracing?: TracingSettings;
   oidc?: OidcConfig;
 };
+
+function tracingSettings(env: Env): TracingSettings | undefined {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesUrl =
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base && `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (!tracesUrl) return undefined;
+  return {
+    tracesUrl,
+    protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL,
+    serviceName: env.OTEL_SERVICE_NAME,
+  };
+}
 
 function redisSettings(env: Env): RedisSettings | undefined {
   const credentials = { username: env.REDIS_USERNAME, password: env.REDIS_PASSWORD };
@@ -153,6 +185,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     ...parsed.data,
     publicBackendUrl: parsed.data.PUBLIC_BACKEND_URL ?? parsed.data.BACKEND_URL,
     redis: redisSettings(parsed.data),
+    tracing: tracingSettings(parsed.data),
     oidc: oidcSettings(parsed.data),
   };
 }

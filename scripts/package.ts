@@ -41,8 +41,12 @@ const PEERS = [
 ];
 /** Only with the Redis coordinator, or the OpenID adapter (each loaded on first use). */
 const OPTIONAL_PEERS = ['ioredis', 'openid-client'];
-/** The package's own: `dpop` signs the DPoP proofs (browser and server). */
-const DEPENDENCIES = ['lru-cache', 'dpop'];
+/**
+ * The package's own. `@opentelemetry/api` is the tracing API only (a no-op until the app
+ * registers an SDK), as better-auth depends on it; no SDK and no metrics library. `dpop` signs
+ * the DPoP proofs (browser and server).
+ */
+const DEPENDENCIES = ['lru-cache', '@opentelemetry/api', 'dpop'];
 
 const ENTRIES = {
   index: 'lib/core/index.ts',

@@ -8,6 +8,8 @@ import type { SessionUser } from '@/lib/next-auth';
 import { sessionUserSchema } from '@/lib/validations/session';
 import { inspectObserver } from './inspector';
 import { persistSession } from './persist-session';
+import { reportToServer } from './report';
+import { currentTracer } from './tracer-slot';
 
 /**
  * This app's tab actor: the core's machine for this app's user, reissuing through
@@ -19,6 +21,8 @@ const tab = createTabActor<SessionUser>({
   persistSession,
   signOut: () => void signOut({ redirect: false }),
   inspect: inspectObserver,
+  telemetry: reportToServer,
+  tracer: currentTracer,
 });
 
 export type AuthActor = BrowserAuthActor<SessionUser>;

@@ -4,9 +4,13 @@
  */
 import { createBrowserInstances } from 'token-reissue';
 import { browserDpop, getAuthActor } from './actor';
+import { currentTracer } from './tracer-slot';
 
 /** `getAuthActor` is passed, not called: the actor is created by the first request, never on import. */
-const instances = createBrowserInstances(getAuthActor, { dpop: browserDpop });
+const instances = createBrowserInstances(getAuthActor, {
+  tracer: currentTracer,
+  dpop: browserDpop,
+});
 
 /** Browser requests that need no session (sign-up, health). Never touches the auth actor. */
 export const client = instances.client;

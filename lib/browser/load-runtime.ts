@@ -20,9 +20,14 @@ export function configureApi(url: string, reissueUrl: string | null = null): voi
 }
 
 export function loadAuthRuntime(): Promise<AuthRuntime> {
-  loading ??= import('./runtime').then((runtime) => {
+  loading ??= import('./runtime').then(async (runtime) => {
     if (apiBaseUrl) runtime.setApiBaseUrl(apiBaseUrl);
     runtime.configureDpop(dpopReissueUrl);
+    // Before the first request, so the first user action is traced too (when tracing is on).
+    // Tracing never stands between the tab and its session: a tracer that fails to load is skipped.
+    await runtime.startTracing().catch((error: unknown) => {
+      console.warn('Tracing could not be started in this tab.', error);
+    });
     return runtime;
   });
   return loading;

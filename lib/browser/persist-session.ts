@@ -1,4 +1,5 @@
 import { signIn } from 'next-auth/react';
+import { reportToServer } from './report';
 
 /**
  * Tells next-auth's client session, and through it the other tabs, about a reissued pair by
@@ -16,5 +17,6 @@ export async function persistSession(ticket: string | null): Promise<boolean> {
       console.warn(`persistSession: attempt ${attempt} failed`, error);
     }
   }
+  reportToServer({ type: 'browser_report', report: 'persist_failed' });
   return false;
 }

@@ -6,3 +6,4 @@
 export { configureDpop, getAuthActor } from './actor';
 export { clientAuth, clientAuthTraffic, setApiBaseUrl } from '@/lib/browser/http';
 export { postListSchema } from '@/lib/validations/post';
+export { startTracing } from './tracer-slot';

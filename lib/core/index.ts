@@ -1,8 +1,10 @@
 /**
  * The reissue core, browser-safe entry: the statechart, the axios interceptors and token
  * sources, the browser reissue client and its one-call wiring (`createBrowserAuth`), the
- * failure vocabulary and the user-generic types. Server-only parts (session store, reissuer,
- * coordinators, tickets) are in `./server`, so a client bundle never pulls in node:crypto.
+ * failure vocabulary and the user-generic types, and the telemetry hooks (events to count, and
+ * trace hooks with an OpenTelemetry implementation that an app loads only when it traces).
+ * Server-only parts (session store, reissuer, coordinators, tickets) are in `./server`, so a
+ * client bundle never pulls in node:crypto.
  * Nothing here imports Next, next-auth or the app that installs it (`./next` holds that glue).
  */
 export * from './errors';
@@ -36,6 +38,7 @@ export {
   type AuthInterceptors,
   type AuthTraffic,
   type AuthTrafficStore,
+  type Rejection,
   type TokenSource,
 } from './http/interceptors';
 export {
@@ -86,3 +89,24 @@ export {
   refreshNextAuthSession,
   TAB_CHANNEL,
 } from './browser/tab-channel';
+export {
+  BROWSER_REPORTS,
+  REISSUE_OUTCOMES,
+  REISSUE_PATHS,
+  TICKET_REFUSALS,
+  type BrowserReport,
+  type CoordinatorWaitOutcome,
+  type ReissueOutcomeKind,
+  type ReissuePath,
+  type TelemetryEvent,
+  type TelemetryHook,
+  type TicketRefusalKind,
+} from './telemetry/events';
+export type {
+  AttemptTrace,
+  RequestTrace,
+  RequestTracer,
+  ReissueTrace,
+  TracerOption,
+} from './telemetry/tracer';
+export { createOtelTracer, TRACER_NAME } from './telemetry/otel-tracer';

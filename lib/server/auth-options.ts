@@ -11,6 +11,7 @@ import { credentialsSchema, type TokenPair } from '@/lib/validations/auth';
 import { backend } from './backend';
 import { clientAddress } from './client-address';
 import { SIGN_IN_ERRORS } from '@/lib/sign-in-errors';
+import { recordSignInFailure, recordTelemetry } from './metrics/record';
 import { serverReissuer } from './reissuer';
 import {
   isSession,
@@ -47,6 +48,7 @@ async function authorize(
       open: openTicket,
       reissuer: serverReissuer(),
       usedTickets: usedTicketStore(),
+      telemetry: recordTelemetry,
     });
     if (!ticket.ok) {
       console.warn(`[auth] reissue ticket refused: ${ticket.reason}`);
@@ -59,6 +61,7 @@ async function authorize(
     clientAddress: clientAddress(req.headers ?? {}),
   });
   if (result.ok) return toUser(result.value, newSessionId());
+  recordSignInFailure(result.failure);
   if (result.failure.kind === 'rejected' && result.failure.status === 429) {
     throw new Error(SIGN_IN_ERRORS.rateLimited);
   }

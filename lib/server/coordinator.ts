@@ -14,6 +14,7 @@ import {
 } from 'token-reissue/server';
 import type { SessionUser } from '@/lib/next-auth';
 import { tokenPairSchema } from '@/lib/validations/auth';
+import { recordTelemetry } from './metrics/record';
 import { redisLink } from './redis';
 
 /**
@@ -46,8 +47,9 @@ export function coordinatorFromConfig(
       outcomeTtlMs,
       // The holder may spend two API timeouts and the retry delay.
       callBudgetMs: 2 * BACKEND_TIMEOUT_MS + REISSUE_QUICK_RETRY_MS + 1_000,
+      telemetry: recordTelemetry,
     });
     shared = (refreshToken, binding) => coordinator.reissue(refreshToken, binding);
   }
-  return createInProcessCoordinator({ reissue: shared, outcomeTtlMs });
+  return createInProcessCoordinator({ reissue: shared, outcomeTtlMs, telemetry: recordTelemetry });
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { cookieStoreTarget } from 'token-reissue/server';
 import { caller, failureCode, type AuthFormState } from './auth-form';
 import { backend } from './backend';
+import { recordSignInFailure } from './metrics/record';
 import { newSessionId, sessionFromTokens } from './session-claims';
 import { sessionStore } from './session-store';
 
@@ -35,7 +36,10 @@ export async function signInWithPasswordForm(form: FormData): Promise<PasswordSi
     };
   }
   const result = await backend.login(input.data.email, input.data.password, await caller());
-  if (!result.ok) return { ok: false, values, error: failureCode(result.failure) };
+  if (!result.ok) {
+    recordSignInFailure(result.failure);
+    return { ok: false, values, error: failureCode(result.failure) };
+  }
   const jar = await cookies();
   const write = await sessionStore().write(jar, sessionFromTokens(result.value, newSessionId()));
   write.to(cookieStoreTarget(jar));

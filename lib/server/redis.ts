@@ -8,6 +8,7 @@
 import 'server-only';
 import { config } from '@/lib/config';
 import { connectRedis, createRedisLink, type RedisLink } from 'token-reissue/server';
+import { noteRedisConfigured, recordTelemetry } from './metrics/record';
 
 const LINK = Symbol.for('token-reissue.redis-link');
 
@@ -15,12 +16,15 @@ export function redisLink(): RedisLink | undefined {
   const { redis, REDIS_OUTAGE_WAIT_MS, REISSUE_FALLBACK } = config();
   if (!redis) return undefined;
   const holder = globalThis as typeof globalThis & { [LINK]?: RedisLink };
-  holder[LINK] ??= createRedisLink({
+  if (holder[LINK]) return holder[LINK];
+  noteRedisConfigured();
+  holder[LINK] = createRedisLink({
     connection: connectRedis(redis.topology, redis),
     duringOutage:
       REISSUE_FALLBACK === 'in-process'
         ? 'reissues are coordinated in this process only until it is back (REISSUE_FALLBACK=in-process)'
         : `reissues wait up to ${REDIS_OUTAGE_WAIT_MS} ms for it, then answer "unavailable"; reissue tickets are refused meanwhile`,
+    telemetry: recordTelemetry,
   });
   return holder[LINK];
 }

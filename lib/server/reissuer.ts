@@ -13,6 +13,7 @@ import {
 import type { SessionUser } from '@/lib/next-auth';
 import { backend } from './backend';
 import { coordinatorFromConfig } from './coordinator';
+import { recordTelemetry } from './metrics/record';
 import { redisLink } from './redis';
 
 const REISSUER = Symbol.for('token-reissue.server-reissuer');
@@ -32,6 +33,7 @@ export function serverReissuer(): ServerReissuer<SessionUser> {
       backend,
       coordinator: coordinatorFromConfig,
       rotations: link ? createRedisRotationLog({ link }) : memoryRotationLog(),
+      telemetry: recordTelemetry,
     });
   }
   return holder[REISSUER];

@@ -109,7 +109,16 @@ test('the JavaScript of . and ./server imports neither next nor next-auth; ./nex
 });
 
 test('Node loads . and ./server where neither ioredis nor openid-client is installed, and a single flight works there', () => {
-  for (const peer of ['axios', 'xstate', 'zod', 'jose', 'lru-cache', 'dpop']) {
+  mkdirSync(join(dir, 'node_modules', '@opentelemetry'), { recursive: true });
+  for (const peer of [
+    'axios',
+    'xstate',
+    'zod',
+    'jose',
+    'lru-cache',
+    '@opentelemetry/api',
+    'dpop',
+  ]) {
     symlinkSync(join(ROOT, 'node_modules', peer), join(dir, 'node_modules', peer), 'dir');
   }
   const script = `

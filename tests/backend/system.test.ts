@@ -41,13 +41,13 @@ describe('system routes', () => {
 });
 
 describe('CORS', () => {
-  it('allows a configured origin to preflight Bearer requests', async () => {
+  it('allows a configured origin to preflight Bearer requests that carry a trace', async () => {
     const response = await fetch(`${server.url}/posts`, {
       method: 'OPTIONS',
       headers: {
         origin: 'http://localhost:3000',
         'access-control-request-method': 'POST',
-        'access-control-request-headers': 'authorization,content-type',
+        'access-control-request-headers': 'authorization,content-type,traceparent,tracestate',
       },
     });
 
@@ -55,7 +55,13 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
     const list = (name: string) =>
       (response.headers.get(name) ?? '').split(',').map((value) => value.trim().toLowerCase());
-    expect(list('access-control-allow-headers')).toEqual(['authorization', 'content-type', 'dpop']);
+    expect(list('access-control-allow-headers')).toEqual([
+      'authorization',
+      'content-type',
+      'traceparent',
+      'tracestate',
+      'dpop',
+    ]);
     expect(list('access-control-allow-methods')).toEqual(['get', 'post', 'delete']);
   });
 

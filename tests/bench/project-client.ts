@@ -8,11 +8,16 @@ import { createActor, fromPromise } from 'xstate';
 import { createDpopSigner } from '@/lib/core/http/dpop';
 import { actorTokenSource } from '@/lib/core/http/actor-token-source';
 import { attachAuthInterceptors } from '@/lib/core/http/interceptors';
+import { createOtelTracer } from '@/lib/core/telemetry/otel-tracer';
+import type { RequestTracer } from '@/lib/core/telemetry/tracer';
 import { authMachine } from '@/machines/auth.machine';
 import type { ReissueResult } from '@/machines/auth.types';
 import { createHttp, reissue, storeFrom, type ClientFactory } from './client';
 
-function projectClient(dpop?: ReturnType<typeof createDpopSigner>): ClientFactory {
+function projectClient(
+  tracer?: RequestTracer,
+  dpop?: ReturnType<typeof createDpopSigner>,
+): ClientFactory {
   return (baseURL, apiUrl, login) => {
     const store = storeFrom(login);
     const actor = createActor(
@@ -29,12 +34,18 @@ function projectClient(dpop?: ReturnType<typeof createDpopSigner>): ClientFactor
     const { accessToken, accessTokenExpiresAt, user } = store;
     actor.send({ type: 'SESSION_UPDATE', session: { accessToken, accessTokenExpiresAt, user } });
     const http = createHttp(baseURL);
-    attachAuthInterceptors(http, actorTokenSource(actor), { dpop: dpop && (() => dpop) });
+    attachAuthInterceptors(http, actorTokenSource(actor, { tracer }), {
+      tracer,
+      dpop: dpop && (() => dpop),
+    });
     return { http, store, stop: () => actor.stop() };
   };
 }
 
-export const project: ClientFactory = projectClient();
+export const project = projectClient();
+
+/** The same with the trace hooks on (a registered SDK records and exports every span). */
+export const projectTraced = projectClient(createOtelTracer('bench'));
 
 /**
  * The same with DPoP: every request signs a fresh proof (ES256, WebCrypto in Node) and the
@@ -42,6 +53,6 @@ export const project: ClientFactory = projectClient();
  */
 const key = generateKeyPair('ES256');
 export const projectDpop: ClientFactory = Object.assign(
-  projectClient(createDpopSigner({ key: () => key })),
+  projectClient(undefined, createDpopSigner({ key: () => key })),
   { dpopKey: () => key },
 );

@@ -11,9 +11,10 @@ import { format } from 'prettier';
 import { startApi, type BenchApi } from './api';
 import { bareAxios, type ClientFactory } from './client';
 import { axiosAuthRefreshDefaults, axiosAuthRefreshNoDedupe, naive, singleFlight } from './clients';
-import { project, projectDpop } from './project-client';
+import { project, projectDpop, projectTraced } from './project-client';
 import { ratioGoal, table, type Runs } from './report';
 import { burst, lateWave, overhead, stale401, steady, type RunResult } from './scenarios';
+import { startBenchTracing } from './tracing';
 
 const REPETITIONS = 5;
 const STEADY_MS = 2_200;
@@ -22,6 +23,7 @@ const PROJECT = 'this project';
 const SINGLE_FLIGHT = 'single-flight promise';
 const BARE = 'bare axios (valid token, no logic)';
 const PROJECT_DPOP = 'this project, DPoP (a proof per request)';
+const TRACED = 'this project, tracing on';
 
 const CLIENTS: [string, ClientFactory][] = [
   [PROJECT, project],
@@ -60,6 +62,8 @@ async function main() {
     steadyApis.set(name, { expiring: await startApi(1), lasting: await startApi(3_600) });
   }
   for (const [, factory] of CLIENTS) await burst(burstApi, factory, 50); // warm-up, discarded
+  // Registered for the whole run; only the "tracing on" row's interceptors make spans.
+  const tracing = await startBenchTracing();
 
   for (let rep = 0; rep < REPETITIONS; rep++) {
     const order = rotated(CLIENTS, rep);
@@ -75,6 +79,7 @@ async function main() {
     const withBare: [string, ClientFactory][] = [
       [BARE, bareAxios],
       [PROJECT_DPOP, projectDpop],
+      [TRACED, projectTraced],
       ...order,
     ];
     for (const [name, f] of wanted('overhead') ? rotated(withBare, rep) : []) {
@@ -99,6 +104,8 @@ async function main() {
   }
   await burstApi.close();
   await longApi.close();
+  await tracing.stop();
+  console.log(`tracing on: ${tracing.exports()} OTLP exports received by the sink`);
   const seconds = (performance.now() - started) / 1000;
   await report(seconds);
 }
@@ -153,7 +160,14 @@ async function report(seconds: number) {
                 p('overhead', client, (r) => r.p50),
                 p('overhead', BARE, (r) => r.p50),
                 1.05,
-              )} bare axios`,
+              )} bare axios` +
+              (client === TRACED
+                ? `; ${ratioGoal(
+                    p('overhead', client, (r) => r.p50),
+                    p('overhead', PROJECT, (r) => r.p50),
+                    1.02,
+                  )} tracing off`
+                : ''),
     ),
   ];
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();

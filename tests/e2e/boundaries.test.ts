@@ -27,8 +27,12 @@ let app: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  // The API's default per-address-and-account login limit (20 a minute), not the test default.
-  stack = await startStack({ apiEnv: { LOGIN_RATE_LIMIT_PER_MINUTE: '20' } });
+  // The API's default per-address-and-account login limit (20 a minute), not the test default;
+  // the app as behind one reverse proxy, whose X-Forwarded-For entry names the browser.
+  stack = await startStack({
+    apiEnv: { LOGIN_RATE_LIMIT_PER_MINUTE: '20' },
+    appEnv: { TRUSTED_PROXY_HOPS: '1' },
+  });
   app = stack.app.url;
   browser = await launchChromium();
 });
@@ -230,8 +234,8 @@ describe("the browser's address reaches the API's rate limits", () => {
       headers: {
         cookie: jar.header(),
         'content-type': 'application/x-www-form-urlencoded',
-        // As a reverse proxy in front of the Next server sets it.
-        'x-forwarded-for': address,
+        // As the reverse proxy in front of the Next server appends it.
+        'x-forwarded-for': `198.51.100.99, ${address}`,
       },
       body: new URLSearchParams({ email: DEMO.email, password, csrfToken: token, json: 'true' }),
     });

@@ -37,8 +37,8 @@ describe('the reissue binding', () => {
       coordinator: (call) => createInProcessCoordinator({ reissue: call, outcomeTtlMs: 1_000 }),
     });
     await Promise.all([
-      reissuer.reissue('r1', { proof: 'browser-proof' }),
-      reissuer.reissue('r1', { jkt: 'session-key' }),
+      reissuer.reissue('r1', 'browser-route', { proof: 'browser-proof' }),
+      reissuer.reissue('r1', 'proxy', { jkt: 'session-key' }),
     ]);
     expect(seen).toEqual([{ proof: 'browser-proof' }]);
   });

@@ -12,6 +12,8 @@ import { attachAuthInterceptors } from '../http/interceptors';
 import { createAuthMachine } from '../../../machines/auth.machine';
 import type { BaseUser } from '../types';
 import { createBrowserDpop, tieKeyToSession, type BrowserDpop } from './dpop';
+import { emit, type TelemetryHook } from '../telemetry/events';
+import { resolveTracer, type TracerOption } from '../telemetry/tracer';
 import { requestReissue, type ReissueClientOptions } from './reissue-client';
 import type { UserSchema } from './schemas';
 import { connectTabs } from './tab-sync';
@@ -29,6 +31,10 @@ export interface BrowserAuthOptions<U extends BaseUser> {
   inspect?: () => Observer<InspectionEvent> | undefined;
   /** Shares sessions and sign-outs with the other tabs over a BroadcastChannel (default on). */
   tabs?: boolean;
+  /** Told when the breaker trips and when the session ends (e.g. to report them to the server). */
+  telemetry?: TelemetryHook;
+  /** Carries the trace of the request that started a reissue into the reissue request. */
+  tracer?: TracerOption;
   /**
    * At most this many `clientAuth` requests on the wire at once (default
    * `BROWSER_MAX_IN_FLIGHT`, a browser's HTTP/1.1 connections per host). The rest wait in the
@@ -51,10 +57,17 @@ export type BrowserAuthActor<U extends BaseUser> = Actor<ReturnType<typeof creat
 /** The machine provided for the browser, and one actor per tab created on first use. */
 export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U>) {
   const dpop = options.dpop ?? createBrowserDpop();
+  const tracer = resolveTracer(options.tracer);
+  const traceHeaders = () => tracer()?.headers() ?? {};
   const machine = createAuthMachine<U>().provide({
     actors: {
       reissue: fromPromise(({ input, signal }) =>
-        requestReissue(input, signal, { ...options.reissue, user: options.user, dpop }),
+        requestReissue(input, signal, {
+          traceHeaders,
+          ...options.reissue,
+          user: options.user,
+          dpop,
+        }),
       ),
     },
     actions: {
@@ -65,6 +78,7 @@ export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U
       signOut: () => options.signOut(),
       reportBreaker: ({ context }) => {
         console.warn(`[auth] ${context.breaker?.reason ?? 'proactive reissue stopped'}`);
+        emit(options.telemetry, { type: 'browser_report', report: 'breaker_tripped' });
       },
     },
   });
@@ -82,12 +96,27 @@ export function createTabActor<U extends BaseUser>(options: BrowserAuthOptions<U
       if (options.tabs !== false) connectTabs(created, options.user);
       watchWakeUps(() => created.send({ type: 'WAKE' }));
       tieKeyToSession(created, dpop);
+      if (options.telemetry) reportToHook(created, options.telemetry);
       actor = created;
     }
     return actor;
   }
 
   return { machine, actor: getActor, dpop };
+}
+
+/** Each entry into `expired` (the refresh token died) and each refusal: one report. */
+function reportToHook<U extends BaseUser>(actor: BrowserAuthActor<U>, hook: TelemetryHook) {
+  let last = actor.getSnapshot();
+  actor.subscribe((snapshot) => {
+    if (snapshot.matches('expired') && !last.matches('expired')) {
+      emit(hook, { type: 'browser_report', report: 'session_ended' });
+    }
+    for (let n = last.context.refusedCount; n < snapshot.context.refusedCount; n++) {
+      emit(hook, { type: 'browser_report', report: 'request_refused' });
+    }
+    last = snapshot;
+  });
 }
 
 /**
@@ -99,13 +128,15 @@ export function createBrowserInstances<U extends BaseUser>(
   {
     maxInFlight = BROWSER_MAX_IN_FLIGHT,
     dpop,
-  }: Pick<BrowserAuthOptions<U>, 'maxInFlight' | 'dpop'> = {},
+    tracer,
+  }: Pick<BrowserAuthOptions<U>, 'maxInFlight' | 'dpop' | 'tracer'> = {},
 ) {
   const client = createApiInstance();
   const clientAuth = createApiInstance();
-  const { traffic } = attachAuthInterceptors(clientAuth, actorTokenSource(getActor), {
+  const { traffic } = attachAuthInterceptors(clientAuth, actorTokenSource(getActor, { tracer }), {
     maxInFlight,
     dpop: dpop && (() => dpop.signer()),
+    tracer,
   });
   return {
     client,

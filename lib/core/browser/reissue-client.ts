@@ -40,6 +40,11 @@ export interface ReissueClientOptions<U extends BaseUser> {
   locks?: Pick<LockManager, 'request'> | null;
   lockTimeoutMs?: number;
   /**
+   * Trace headers for the reissue request (`traceparent`), read when the reissue starts, so the
+   * route continues the trace of the request that was rejected. None by default.
+   */
+  traceHeaders?: () => Record<string, string>;
+  /**
    * DPoP: the reissue carries a proof of this tab's key for the API's reissue endpoint (header
    * `DPoP`), which the Next server forwards, so the new access token is bound to this key.
    */
@@ -70,7 +75,9 @@ export async function requestReissue<U extends BaseUser>(
   signal: AbortSignal,
   options: ReissueClientOptions<U>,
 ): Promise<ReissueResult<U>> {
-  const post = () => postReissue(options, signal);
+  // Read now: the trace that started this reissue is active only while the event is sent.
+  const traceHeaders = options.traceHeaders?.() ?? {};
+  const post = () => postReissue(options, signal, traceHeaders);
   const locks = options.locks === undefined ? browserLocks() : options.locks;
   // Without AbortSignal.any the lock wait could not be bounded; an unbounded lock can deadlock tabs.
   if (!locks || typeof AbortSignal.any !== 'function') return post();
@@ -96,6 +103,7 @@ export async function requestReissue<U extends BaseUser>(
 async function postReissue<U extends BaseUser>(
   options: ReissueClientOptions<U>,
   signal: AbortSignal,
+  traceHeaders: Record<string, string>,
 ): Promise<ReissueResult<U>> {
   const send = async () => {
     try {
@@ -103,6 +111,7 @@ async function postReissue<U extends BaseUser>(
         method: 'POST',
         credentials: 'same-origin',
         headers: {
+          ...traceHeaders,
           [REISSUE_HEADER]: '1',
           Accept: 'application/json',
           ...(await reissueProof(options.dpop)),

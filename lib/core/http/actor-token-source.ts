@@ -13,6 +13,7 @@ import {
   usableUntil,
 } from '../../../machines/auth.machine';
 import type { BaseUser } from '../types';
+import { resolveTracer, type ReissueTrace, type TracerOption } from '../telemetry/tracer';
 import type { TokenSource } from './interceptors';
 
 /** An actor of the auth machine for the app's user type. */
@@ -27,6 +28,11 @@ export const ACTOR_WAIT_TIMEOUT_MS = REISSUE_TIMEOUT_MS + 2_000;
 export interface ActorTokenSourceOptions {
   /** Upper bound for waiting on the actor to leave `refreshing`, counted from the first waiter. */
   waitTimeoutMs?: number;
+  /**
+   * Traces the reissue a rejected request starts; the requests that wait for it instead of
+   * starting one (after their own 401, or before leaving) are counted as joined.
+   */
+  tracer?: TracerOption;
 }
 
 /**
@@ -41,9 +47,12 @@ export interface ActorTokenSourceOptions {
  */
 export function actorTokenSource<U extends BaseUser>(
   actor: AuthMachineActor<U> | (() => AuthMachineActor<U>),
-  { waitTimeoutMs = ACTOR_WAIT_TIMEOUT_MS }: ActorTokenSourceOptions = {},
+  { waitTimeoutMs = ACTOR_WAIT_TIMEOUT_MS, tracer: tracerOption }: ActorTokenSourceOptions = {},
 ): TokenSource {
   const resolve = typeof actor === 'function' ? actor : () => actor;
+  const tracer = resolveTracer(tracerOption);
+  /** The traced reissue in flight, keyed by its invoked actor: the requests that join count. */
+  const traces = new WeakMap<object, ReissueTrace>();
 
   /**
    * One wait per reissue, keyed by its invoked actor and shared by every request: a waitFor per
@@ -80,6 +89,25 @@ export function actorTokenSource<U extends BaseUser>(
     return wait;
   }
 
+  /** Ends the reissue's span when the actor leaves `refreshing`, with how it went. */
+  function follow(ref: AuthMachineActor<U>, traced: ReissueTrace) {
+    const reissue = ref.getSnapshot().children.reissue;
+    if (!reissue) {
+      traced.end('unavailable', 'REISSUE_UNAVAILABLE');
+      return;
+    }
+    traces.set(reissue, traced);
+    void settled(ref).then(
+      (snapshot) => {
+        if (snapshot.matches('expired')) traced.end('expired', 'SESSION_EXPIRED');
+        else if (snapshot.matches('authenticated') && !snapshot.context.error) {
+          traced.end('rotated');
+        } else traced.end('unavailable', snapshot.context.error?.code ?? 'REISSUE_UNAVAILABLE');
+      },
+      () => traced.end('unavailable', 'REISSUE_UNAVAILABLE'),
+    );
+  }
+
   function tokenOf(snapshot: AuthSnapshot<U>): string {
     const token = usable(snapshot);
     if (token) return token;
@@ -108,6 +136,9 @@ export function actorTokenSource<U extends BaseUser>(
       const replacing = snapshot.matches({ refreshing: 'reactive' })
         ? snapshot.context.accessToken
         : null;
+      // A request that waits for the reissue in flight before leaving joins it too.
+      const inFlight = snapshot.children.reissue;
+      if (inFlight) traces.get(inFlight)?.join();
       return settled(ref).then((after) => {
         if (
           replacing &&
@@ -135,16 +166,26 @@ export function actorTokenSource<U extends BaseUser>(
       // The first 401 for the current token starts (or turns reactive) the one reissue; later
       // ones find it in flight and only wait.
       const joins = before.matches({ refreshing: 'reactive' }) || current !== rejected;
-      if (!joins) {
-        ref.send({
-          type: 'TOKEN_REJECTED',
-          token: rejected,
-          ...(afterRenewal && { afterRenewal }),
-        });
+      if (joins) {
+        const inFlight = before.children.reissue;
+        if (inFlight) traces.get(inFlight)?.join();
+      } else {
+        const reject = () =>
+          ref.send({
+            type: 'TOKEN_REJECTED',
+            token: rejected,
+            ...(afterRenewal && { afterRenewal }),
+          });
+        // Sent inside the reissue's trace: the reissue client reads its headers as it starts.
+        const traced = tracer()?.reissue('browser-route');
+        if (traced) traced.within(reject);
+        else reject();
         // The chart read it as the route refusing a good token: no reissue, the session is fine.
         if (ref.getSnapshot().context.refusedCount > before.context.refusedCount) {
+          traced?.end('refused', 'REQUEST_REFUSED');
           return Promise.reject(new RequestRefusedError());
         }
+        if (traced) follow(ref, traced);
       }
       return settled(ref).then((snapshot) => {
         if (snapshot.matches('expired')) throw new SessionExpiredError();

@@ -10,6 +10,7 @@
  * of axios calls cost the API the same one reissue.
  */
 import { RequestRefusedError } from '../errors';
+import { resolveTracer, type RequestTrace, type TracerOption } from '../telemetry/tracer';
 import { isBoundElsewhere, isNonceChallenge, presentToken, type DpopSigner } from './dpop';
 import { API_TIMEOUT_MS } from './instance';
 import { MAX_AUTH_RETRIES, MAX_EXPIRED_RETRIES, type TokenSource } from './interceptors';
@@ -21,6 +22,8 @@ export interface AuthFetchOptions {
   timeoutMs?: number;
   /** The `fetch` to call (the platform's by default; Next's patched one on the Next server). */
   fetch?: typeof fetch;
+  /** Traces each call and its attempts, and injects `traceparent`; none by default. */
+  tracer?: TracerOption;
   /** DPoP, as the axios interceptors do it (`AuthInterceptorOptions.dpop`). */
   dpop?: () => DpopSigner | null;
 }
@@ -37,13 +40,29 @@ export type AuthFetch = (input: string | URL | Request, init?: RequestInit) => P
 export function createAuthFetch(source: TokenSource, options: AuthFetchOptions = {}): AuthFetch {
   const timeoutMs = options.timeoutMs ?? API_TIMEOUT_MS;
   const send = options.fetch ?? ((input, init) => fetch(input, init));
+  const tracer = resolveTracer(options.tracer);
 
   const resolve = (input: string | URL | Request): string | URL | Request =>
     typeof input === 'string' && options.baseUrl ? new URL(input, options.baseUrl) : input;
 
-  return async function authFetch(input, init) {
-    // One Request holds the body; each attempt sends a clone, so a retry resends it intact.
-    const original = new Request(resolve(input), init);
+  /** Sends `attempt` as the `resent`-th retry, traced when there is a trace. */
+  async function sendAttempt(attempt: Request, resent: number, trace?: RequestTrace) {
+    const traced = trace?.attempt(resent, attempt.url);
+    for (const [name, value] of Object.entries(traced?.headers ?? {})) {
+      attempt.headers.set(name, value);
+    }
+    const signal = AbortSignal.any([attempt.signal, AbortSignal.timeout(timeoutMs)]);
+    try {
+      const response = await send(attempt, { signal });
+      traced?.end(response.status);
+      return response;
+    } catch (error) {
+      traced?.end(undefined, error);
+      throw error;
+    }
+  }
+
+  async function attempts(original: Request, trace?: RequestTrace): Promise<Response> {
     const peeked = source.peek?.();
     // A token this request waited for a reissue to give it (as a retry's always is).
     let awaited = !peeked && source.isRenewing();
@@ -52,6 +71,7 @@ export function createAuthFetch(source: TokenSource, options: AuthFetchOptions =
     let expiredRetries = 0;
     const signer = options.dpop?.() ?? null;
     let nonceRetried = false;
+    // DPoP: a token bound to another key is renewed before it is sent.
     if (signer && (await isBoundElsewhere(signer, token))) {
       token = await source.renew(token);
       awaited = true;
@@ -66,8 +86,8 @@ export function createAuthFetch(source: TokenSource, options: AuthFetchOptions =
       } else {
         attempt.headers.set('Authorization', `Bearer ${token}`);
       }
-      const signal = AbortSignal.any([original.signal, AbortSignal.timeout(timeoutMs)]);
-      const response = await send(attempt, { signal });
+      const resent = retries + expiredRetries + (nonceRetried ? 1 : 0);
+      const response = await sendAttempt(attempt, resent, trace);
       signer?.noteNonce(attempt.url, response.headers.get('dpop-nonce'));
       if (response.status !== 401) return response;
       // The body is not read: free the connection (not awaited: some streams settle late).
@@ -83,10 +103,28 @@ export function createAuthFetch(source: TokenSource, options: AuthFetchOptions =
           'The API kept rejecting renewed tokens for this request. You are still signed in.',
         );
       }
-      token = await source.renew(token, { afterRenewal: !outlived && awaited });
+      const rejected = token;
+      // Inside the request's trace: a reissue it starts belongs to it.
+      const renew = () => source.renew(rejected, { afterRenewal: !outlived && awaited });
+      token = await (trace ? trace.within(renew) : renew());
       awaited = true;
       if (outlived) expiredRetries++;
       else retries++;
+    }
+  }
+
+  return async function authFetch(input, init) {
+    // One Request holds the body; each attempt sends a clone, so a retry resends it intact.
+    const original = new Request(resolve(input), init);
+    const trace = tracer()?.request(original.method);
+    if (!trace) return attempts(original);
+    try {
+      const response = await attempts(original, trace);
+      trace.end();
+      return response;
+    } catch (error) {
+      trace.end(error);
+      throw error;
     }
   };
 }

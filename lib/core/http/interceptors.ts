@@ -10,11 +10,14 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { RequestRefusedError } from '../errors';
+import type { ReissuePath } from '../telemetry/events';
+import { resolveTracer, type TracerOption } from '../telemetry/tracer';
 import { createTrafficStore, type AuthTrafficStore } from './auth-traffic';
 import type { DpopSigner } from './dpop';
 import { createDpopStep } from './dpop-step';
 import { createInFlightLimit, InFlightWaitError } from './in-flight-limit';
 import { API_TIMEOUT_MS } from './instance';
+import { endingOnFailure, endTrace as ended, startAttempt } from './request-trace';
 
 export type { AuthTraffic, AuthTrafficStore } from './auth-traffic';
 
@@ -77,13 +80,20 @@ export interface TokenSource {
    * retry, or a request that waited for the reissue before leaving); a source that then finds
    * the route refusing rejects with `RequestRefusedError` instead of reissuing again.
    */
-  renew(token: string, rejection?: { afterRenewal?: boolean }): Promise<string>;
+  renew(token: string, rejection?: Rejection): Promise<string>;
   /**
    * Local epoch ms after which `token` may be refused for its age (on the source's corrected
    * clock), or undefined if the source cannot tell. Lets a 401 for a token that ran out on its
    * way be told from a 401 for a good one.
    */
   goodUntil?(token: string): number | undefined;
+}
+
+/** What the caller of `renew` knows about the rejection. */
+export interface Rejection {
+  afterRenewal?: boolean;
+  /** Which client asked, for the server's spans and metrics (the browser's source ignores it). */
+  path?: ReissuePath;
 }
 
 export interface AuthInterceptors {
@@ -105,6 +115,8 @@ export interface AuthInterceptorOptions {
    * by sending the request once more with the nonce (not a rejected token: no reissue).
    */
   dpop?: () => DpopSigner | null;
+  /** Traces each request and its attempts, and injects `traceparent`; none by default. */
+  tracer?: TracerOption;
 }
 
 /**
@@ -118,9 +130,10 @@ export interface AuthInterceptorOptions {
 export function attachAuthInterceptors(
   instance: AxiosInstance,
   source: TokenSource,
-  { maxInFlight, dpop }: AuthInterceptorOptions = {},
+  { maxInFlight, dpop, tracer: tracerOption }: AuthInterceptorOptions = {},
 ): AuthInterceptors {
   const traffic = createTrafficStore();
+  const tracer = resolveTracer(tracerOption);
   const limit = maxInFlight === undefined ? undefined : createInFlightLimit(maxInFlight);
   /** Requests holding a slot, until their answer (or failure) arrives. */
   const holding = new WeakSet<object>();
@@ -136,6 +149,7 @@ export function attachAuthInterceptors(
     config.awaitedRenewal = awaited || config.isAuthRetry === true;
     config.bearerGoodUntil = source.goodUntil?.(token);
     config.headers.set('Authorization', `Bearer ${token}`);
+    startAttempt(config);
     return config;
   };
 
@@ -184,6 +198,13 @@ export function attachAuthInterceptors(
 
   // Not async: with a free slot and a good token the interceptor returns the config itself.
   const requestId = instance.interceptors.request.use((config) => {
+    if (!config.isAuthRetry && !config.authTrace) {
+      config.authTrace = tracer()?.request(config.method ?? 'get');
+    }
+    return config.authTrace ? endingOnFailure(config, send) : send(config);
+  });
+
+  function send(config: InternalAxiosRequestConfig) {
     if (!limit || limit.tryTake()) return leave(config);
     const timeoutMs = config.timeout || API_TIMEOUT_MS;
     return limit
@@ -194,46 +215,69 @@ export function attachAuthInterceptors(
           throw queuedFailure(error, config, timeoutMs);
         },
       );
-  });
+  }
 
   const responseId = instance.interceptors.response.use(
     (response) => {
       release(response.config);
       dpopStep?.noteNonce(response, dpop!());
+      response.config.authAttempt?.end(response.status);
+      ended(response.config);
       return response;
     },
     (error: unknown) => {
-      if (isAxiosError(error)) release(error.config);
-      if (isAxiosError(error) && dpopStep?.wantsNonce(error, dpop!())) {
-        return instance.request({ ...error.config, dpopNonceRetried: true });
+      if (isAxiosError(error)) {
+        release(error.config);
+        error.config?.authAttempt?.end(error.response?.status, error);
+        // The API wants its DPoP nonce in the proof: the same request once more, not a reissue.
+        if (dpopStep?.wantsNonce(error, dpop!())) {
+          return instance.request({ ...error.config, dpopNonceRetried: true });
+        }
       }
       // Errors thrown by the request interceptor (typed auth errors) pass through here unchanged.
-      if (!isAxiosError(error) || error.response?.status !== 401) throw error;
+      if (!isAxiosError(error)) throw error;
       const config: InternalAxiosRequestConfig | undefined = error.config;
-      if (!config?.bearerToken) throw error;
+      if (error.response?.status !== 401 || !config?.bearerToken) throw ended(config, error);
       // On the corrected clock, was the token already past its life when the answer came back?
       const outlived = config.bearerGoodUntil !== undefined && Date.now() >= config.bearerGoodUntil;
       const retries = config.authRetries ?? 0;
       const expiredRetries = config.expiredRetries ?? 0;
       if (outlived ? expiredRetries >= MAX_EXPIRED_RETRIES : retries >= MAX_AUTH_RETRIES) {
         traffic.count('failed');
-        throw new RequestRefusedError(
-          'The API kept rejecting renewed tokens for this request. You are still signed in.',
+        throw ended(
+          config,
+          new RequestRefusedError(
+            'The API kept rejecting renewed tokens for this request. You are still signed in.',
+          ),
         );
       }
       if (source.isRenewing()) traffic.count('coalesced');
       const afterRenewal = !outlived && config.awaitedRenewal === true;
-      const renewal = source.renew(config.bearerToken, { afterRenewal });
-      return traffic.countingFailures(traffic.whileWaiting(renewal)).then((renewed) => {
-        traffic.count('retried');
-        return instance.request({
-          ...config,
-          isAuthRetry: true,
-          authRetries: retries + (outlived ? 0 : 1),
-          expiredRetries: expiredRetries + (outlived ? 1 : 0),
-          bearerToken: renewed,
-        });
-      });
+      const bearer = config.bearerToken;
+      // Inside the request's trace: a reissue it starts belongs to it.
+      const renew = () => source.renew(bearer, { afterRenewal });
+      const renewal = config.authTrace ? config.authTrace.within(renew) : renew();
+      return traffic
+        .countingFailures(traffic.whileWaiting(renewal))
+        .then((renewed) => {
+          traffic.count('retried');
+          return instance.request({
+            ...config,
+            isAuthRetry: true,
+            authRetries: retries + (outlived ? 0 : 1),
+            expiredRetries: expiredRetries + (outlived ? 1 : 0),
+            bearerToken: renewed,
+          });
+        })
+        .then(
+          (response) => {
+            ended(config);
+            return response;
+          },
+          (failure: unknown) => {
+            throw ended(config, failure);
+          },
+        );
     },
   );
 

@@ -8,6 +8,7 @@ import { NotSignedInError, reissueError, RequestRefusedError } from '../errors';
 import type { TokenPair } from '../server/auth-backend';
 import type { ServerReissuer } from '../server/reissuer';
 import type { BaseUser } from '../types';
+import { emit, type TelemetryHook } from '../telemetry/events';
 import type { TokenSource } from './interceptors';
 
 /** The fields of a server-side session this source needs; the app's session may hold more. */
@@ -48,6 +49,8 @@ export interface SessionTokenSourceOptions<S extends ServerSession, U extends Ba
    * handler or a server action can set cookies; a Server Component cannot, by design).
    */
   save(session: S): Promise<void>;
+  /** Told when a route refuses a just-reissued token (no second reissue is made). */
+  telemetry?: TelemetryHook;
 }
 
 export function sessionTokenSource<S extends ServerSession, U extends BaseUser>(
@@ -63,20 +66,27 @@ export function sessionTokenSource<S extends ServerSession, U extends BaseUser>(
     // Server requests never wait on a reissue in another request: the reissuer shares it.
     isRenewing: () => false,
     acquire: async () => serverTokenOf(await current()).token,
-    async renew(rejected, { afterRenewal = false } = {}) {
+    async renew(rejected, { afterRenewal = false, path = 'server-auth' } = {}) {
       const session = await current();
       const { token, expiresAt } = serverTokenOf(session);
       // Another request already reissued: retry with the newer token.
       if (token !== rejected) return token;
       // This request was just given this token by a reissue, and the route rejects it too: the
       // route refuses the request; another reissue would only rotate the refresh token again.
-      if (afterRenewal) throw new RequestRefusedError();
+      if (afterRenewal) {
+        emit(options.telemetry, { type: 'request_refused', path });
+        throw new RequestRefusedError();
+      }
       // The proxy reads this for the browser's token: both come from one rotation.
       options.reissuer.noteRejectedAccessToken(session.accessToken, session.accessTokenExpiresAt);
       if (rejected !== session.accessToken) {
         options.reissuer.noteRejectedAccessToken(rejected, expiresAt);
       }
-      const outcome = await options.reissuer.reissue(session.refreshToken, sessionBinding(session));
+      const outcome = await options.reissuer.reissue(
+        session.refreshToken,
+        path,
+        sessionBinding(session),
+      );
       if (!outcome.ok) throw reissueError(outcome.code);
       const renewed = options.withTokens(session, outcome.tokens);
       await options.save(renewed);

@@ -20,6 +20,7 @@ export { isSameOriginAuthRequest } from './same-origin';
 export { unavailablePage } from './unavailable-page';
 export {
   authorizeTicket,
+  refusalKind,
   type TicketAuthorizeOptions,
   type TicketRefusal,
   type TicketVerdict,

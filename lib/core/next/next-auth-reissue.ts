@@ -22,6 +22,7 @@ import type { RotationLog } from '../server/rotations';
 import { createTickets } from '../server/tickets';
 import { memoryUsedTicketStore, type UsedTicketStore } from '../server/used-tickets';
 import type { BaseUser } from '../types';
+import type { TelemetryHook } from '../telemetry/events';
 import { credentialsAuthorize, type AuthorizedUser } from './credentials';
 import { proxySessionStep } from './proxy-session';
 import { reissueResponse } from './reissue-route';
@@ -61,6 +62,11 @@ export interface NextAuthReissueOptions<U extends BaseUser> {
   rotations?: RotationLog;
   /** Keeps two setups in one process apart. Default `default`. */
   name?: string;
+  /**
+   * Told about every reissue and ticket refusal (see `TelemetryEvent`), e.g. to count them with
+   * prom-client. None by default. Spans need no option: they appear once an SDK is registered.
+   */
+  telemetry?: TelemetryHook;
 }
 
 /** The session cookie this glue keeps: the token pair, the subject and the session id. */
@@ -116,6 +122,7 @@ export function createNextAuthReissue<U extends BaseUser>(options: NextAuthReiss
         options.coordinator ??
         ((call) => createInProcessCoordinator({ reissue: call, outcomeTtlMs: 60_000 })),
       rotations: options.rotations,
+      telemetry: options.telemetry,
     }));
   const usedTickets = () => (shared.usedTickets ??= options.usedTickets ?? memoryUsedTicketStore());
   const tickets = createTickets<U>({
@@ -137,6 +144,7 @@ export function createNextAuthReissue<U extends BaseUser>(options: NextAuthReiss
         open: tickets.open,
         reissuer: reissuer(),
         usedTickets: usedTickets(),
+        telemetry: options.telemetry,
       }),
   });
 

@@ -78,7 +78,7 @@ export async function proxySessionStep<S extends ServerSession, U extends BaseUs
   const due = expiresAt - now() <= marginMs || reissuer.wasAccessTokenRejected(session.accessToken);
   if (!due) return NextResponse.next();
 
-  const result = await reissuer.reissue(session.refreshToken, sessionBinding(session));
+  const result = await reissuer.reissue(session.refreshToken, 'proxy', sessionBinding(session));
   if (result.ok) {
     const write = await store.write(req.cookies, options.withTokens(session, result.tokens));
     // The request first: the forwarded headers are taken when the response is made.

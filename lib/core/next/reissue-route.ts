@@ -44,7 +44,7 @@ export async function reissueResponse<S extends ServerSession & TicketSession, U
   // is bound to the browser's key (RFC 9449 §5); without one, the key the session last used.
   const proof = req.headers.get('dpop');
   const binding = proof ? { ...sessionBinding(session), proof } : sessionBinding(session);
-  const result = await reissuer.reissue(session.refreshToken, binding);
+  const result = await reissuer.reissue(session.refreshToken, 'browser-route', binding);
   if (!result.ok && result.dpopNonce) {
     // The token endpoint wants its nonce in the browser's proof: the browser signs again.
     return NextResponse.json(

@@ -13,6 +13,9 @@ import { createAuthFetch, type AuthFetch } from '../http/auth-fetch';
 import type { DpopSigner } from '../http/dpop';
 import { createApiInstance } from '../http/instance';
 import { attachAuthInterceptors, type TokenSource } from '../http/interceptors';
+import type { ReissuePath } from '../telemetry/events';
+import { createOtelTracer } from '../telemetry/otel-tracer';
+import type { TracerOption } from '../telemetry/tracer';
 import {
   sessionTokenSource,
   type ServerSession,
@@ -26,6 +29,7 @@ export interface RequestTokenSourceOptions<S extends ServerSession, U extends Ba
   store(): SessionStore<S>;
   reissuer(): SessionTokenSourceOptions<S, U>['reissuer'];
   withTokens: SessionTokenSourceOptions<S, U>['withTokens'];
+  telemetry?: SessionTokenSourceOptions<S, U>['telemetry'];
 }
 
 /** Tokens from this request's session cookie, reissued through the shared reissuer. */
@@ -52,11 +56,13 @@ export function requestTokenSource<S extends ServerSession, U extends BaseUser>(
     },
     // Resolved per call: building a client reads no configuration and builds nothing.
     reissuer: {
-      reissue: (refreshToken, binding) => options.reissuer().reissue(refreshToken, binding),
+      reissue: (refreshToken, path, binding) =>
+        options.reissuer().reissue(refreshToken, path, binding),
       noteRejectedAccessToken: (token, expiresAt) =>
         options.reissuer().noteRejectedAccessToken(token, expiresAt),
     },
     withTokens: options.withTokens,
+    telemetry: options.telemetry,
   });
 }
 
@@ -65,22 +71,33 @@ export interface ServerClientOptions {
   dpop?: () => DpopSigner | null;
 }
 
-/** axios with the session's access token: `serverAuth.get('/users/me')`. */
+/** The same source, telling the reissuer which client asked (for its span and metrics). */
+function askingAs(source: TokenSource, path: ReissuePath): TokenSource {
+  return { ...source, renew: (token, rejection) => source.renew(token, { ...rejection, path }) };
+}
+
+/**
+ * axios with the session's access token: `serverAuth.get('/users/me')`. By default its spans and
+ * `traceparent` go through `@opentelemetry/api`: nothing is recorded or sent until the app
+ * registers an SDK (instrumentation.ts).
+ */
 export function createServerAuth(
   source: TokenSource,
   baseURL: string,
+  tracer: TracerOption = createOtelTracer(),
   { dpop }: ServerClientOptions = {},
 ) {
   const instance = createApiInstance({ baseURL });
-  attachAuthInterceptors(instance, source, { dpop });
+  attachAuthInterceptors(instance, askingAs(source, 'server-auth'), { tracer, dpop });
   return instance;
 }
 
-/** `fetch` with the session's access token: `serverFetch('/posts')`. */
+/** `fetch` with the session's access token: `serverFetch('/posts')`; traced as `serverAuth`. */
 export function createServerFetch(
   source: TokenSource,
   baseUrl: string,
+  tracer: TracerOption = createOtelTracer(),
   { dpop }: ServerClientOptions = {},
 ): AuthFetch {
-  return createAuthFetch(source, { baseUrl, dpop });
+  return createAuthFetch(askingAs(source, 'fetch'), { baseUrl, tracer, dpop });
 }

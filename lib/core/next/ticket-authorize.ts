@@ -13,6 +13,7 @@ import type { UsedTicketStore } from '../server/used-tickets';
 import type { TokenPair } from '../server/auth-backend';
 import type { ServerSession } from '../http/session-token-source';
 import type { BaseUser } from '../types';
+import { emit, type TelemetryHook, type TicketRefusalKind } from '../telemetry/events';
 
 export interface TicketAuthorizeOptions<
   S extends ServerSession & TicketSession,
@@ -25,6 +26,8 @@ export interface TicketAuthorizeOptions<
   open(ticket: string, current: S | null): Promise<TicketCheck<U>>;
   reissuer: Pick<ServerReissuer<U>, 'wasRotated'>;
   usedTickets: UsedTicketStore;
+  /** Told about every refusal, by kind (forged, expired, wrong session, stale, replayed). */
+  telemetry?: TelemetryHook;
 }
 
 export type TicketRefusal = Extract<TicketCheck, { ok: false }>['reason'] | 'stale' | 'replayed';
@@ -32,7 +35,25 @@ export type TicketRefusal = Extract<TicketCheck, { ok: false }>['reason'] | 'sta
 export type TicketVerdict<U extends BaseUser> =
   { ok: true; tokens: TokenPair<U>; sid: string } | { ok: false; reason: TicketRefusal };
 
+/** The refusal as the metrics name it. */
+export function refusalKind(reason: TicketRefusal): TicketRefusalKind {
+  if (reason === 'invalid') return 'forged';
+  if (reason === 'wrong-subject' || reason === 'wrong-session') return 'wrong_session';
+  return reason;
+}
+
 export async function authorizeTicket<S extends ServerSession & TicketSession, U extends BaseUser>(
+  ticket: string,
+  options: TicketAuthorizeOptions<S, U>,
+): Promise<TicketVerdict<U>> {
+  const verdict = await checkTicket(ticket, options);
+  if (!verdict.ok) {
+    emit(options.telemetry, { type: 'ticket_refused', reason: refusalKind(verdict.reason) });
+  }
+  return verdict;
+}
+
+async function checkTicket<S extends ServerSession & TicketSession, U extends BaseUser>(
   ticket: string,
   options: TicketAuthorizeOptions<S, U>,
 ): Promise<TicketVerdict<U>> {

@@ -2,8 +2,10 @@
  * The one way adapters call their API: a timeout on every call, no caching, and an answer that
  * is always a value (status + parsed JSON, or why there is none). Validation of the body is the
  * adapter's job; logging a body that failed it happens here, so every adapter reports a
- * surprise the same way.
+ * surprise the same way. Each call is an HTTP client span (method, the API's host, status) whose
+ * `traceparent` it sends, so the API's spans join the trace; a no-op while tracing is off.
  */
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import type {
   BackendEndpoint,
@@ -43,16 +45,53 @@ function contextHeaders(context: RequestContext | undefined): Record<string, str
 export async function call(
   endpoint: BackendEndpoint,
   path: string,
-  { method = 'POST', body, headers = {}, context }: CallOptions = {},
+  options: CallOptions = {},
+): Promise<HttpAnswer> {
+  const url = new URL(path, endpoint.baseUrl);
+  const method = options.method ?? 'POST';
+  const span = trace.getTracer('token-reissue-app').startSpan(method, {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      'http.request.method': method,
+      'server.address': url.hostname,
+      'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+    },
+  });
+  const traced = trace.setSpan(context.active(), span);
+  const traceHeaders: Record<string, string> = {};
+  propagation.inject(traced, traceHeaders);
+  try {
+    const answer = await context.with(traced, () =>
+      send(endpoint, url, method, options, traceHeaders),
+    );
+    if (answer.ok) span.setAttribute('http.response.status_code', answer.status);
+    const failed = answer.ok ? answer.status >= 400 && String(answer.status) : answer.failure.kind;
+    if (failed) {
+      span.setAttribute('error.type', failed);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    return answer;
+  } finally {
+    span.end();
+  }
+}
+
+async function send(
+  endpoint: BackendEndpoint,
+  url: URL,
+  method: string,
+  { body, headers = {}, context: caller }: CallOptions,
+  traceHeaders: Record<string, string>,
 ): Promise<HttpAnswer> {
   let response: Response;
   try {
-    response = await fetch(new URL(path, endpoint.baseUrl), {
+    response = await fetch(url, {
       method,
       headers: {
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...contextHeaders(context),
+        ...contextHeaders(caller),
+        ...traceHeaders,
         ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { BaseUser } from '../../types';
+import { emit, type CoordinatorWaitOutcome, type TelemetryHook } from '../../telemetry/events';
 import type { ReissueBinding, ReissueOutcome } from '../auth-backend';
 import { RedisUnreachableError } from '../redis/commands';
 import { DEFAULT_KEY_PREFIX, reissueKeys, type ReissueKeys } from '../redis/keys';
 import type { RedisLink } from '../redis/link';
 import { ROTATED_TTL_MS } from '../rotations';
+import { inSpan } from '../spans';
 import { openOutcome, sealOutcome, type TokenPairSchema } from './outcome-seal';
 import { ACQUIRE_LOCK, SETTLE_LOCK } from './redis-scripts';
 import { unavailable, type ReissueCall, type ReissueCoordinator } from './types';
@@ -36,6 +38,8 @@ export interface RedisCoordinatorOptions<U extends BaseUser> {
   waitMs?: number;
   pollMs?: number;
   keyPrefix?: string;
+  /** Told how long each lock wait took and how it ended, and of every in-process fallback. */
+  telemetry?: TelemetryHook;
 }
 
 /** Between two tries against a Redis that answers with errors (LOADING, READONLY, CLUSTERDOWN). */
@@ -120,6 +124,12 @@ export function createRedisCoordinator<U extends BaseUser>(
     })();
   }
 
+  /** Redis is unreachable and this deployment chose to reissue in this process meanwhile. */
+  function fallBack(refreshToken: string, call: ReissueCall<U>, binding?: ReissueBinding) {
+    emit(options.telemetry, { type: 'redis_fallback' });
+    return callApi(refreshToken, call, binding);
+  }
+
   async function callApi(refreshToken: string, call: ReissueCall<U>, binding?: ReissueBinding) {
     try {
       return await call(refreshToken, binding);
@@ -148,13 +158,35 @@ export function createRedisCoordinator<U extends BaseUser>(
     } catch (error) {
       // Waiting: retry from the top once Redis is back (our lock, if it survived, is renewed).
       if (!(error instanceof RedisUnreachableError) || !fallback) throw error;
-      const result = await callApi(refreshToken, fallback, binding);
+      const result = await fallBack(refreshToken, fallback, binding);
       await settle(refreshToken, keys, owner, result, until);
       return result;
     }
     const result = await callApi(refreshToken, reissue, binding);
     await settle(refreshToken, keys, owner, result, until);
     return result;
+  }
+
+  /**
+   * Polls until this process holds the lock or another's outcome is stored: the lock wait,
+   * measured and traced. Throws `RedisUnreachableError` as the calls inside it do.
+   */
+  async function awaitTurn(
+    refreshToken: string,
+    keys: ReissueKeys,
+    owner: string,
+    pollUntil: number,
+  ): Promise<{ outcome: CoordinatorWaitOutcome; known?: ReissueOutcome<U> }> {
+    for (;;) {
+      const known = await stored(refreshToken, keys);
+      if (known) return { outcome: 'received', known };
+      const held = await link.run((redis) =>
+        redis.eval(ACQUIRE_LOCK, 1, keys.lock, owner, lockTtlMs),
+      );
+      if (held === 1) return { outcome: 'held' };
+      if (Date.now() >= pollUntil) return { outcome: 'timed_out' };
+      await sleep(pollMs);
+    }
   }
 
   async function coordinated(
@@ -164,18 +196,26 @@ export function createRedisCoordinator<U extends BaseUser>(
     pollUntil: number,
     binding: ReissueBinding | undefined,
   ) {
-    for (;;) {
-      const known = await stored(refreshToken, keys);
-      if (known) return known;
-      const held = await link.run((redis) =>
-        redis.eval(ACQUIRE_LOCK, 1, keys.lock, owner, lockTtlMs),
-      );
-      if (held === 1) return hold(refreshToken, keys, owner, binding);
-      if (Date.now() >= pollUntil) {
-        return unavailable(`another server's reissue did not finish within ${waitMs} ms`);
-      }
-      await sleep(pollMs);
+    const started = performance.now();
+    const turn = await inSpan('coordinator.wait', { 'coordinator.kind': 'redis' }, async (span) => {
+      const result = await awaitTurn(refreshToken, keys, owner, pollUntil);
+      span.setAttribute('coordinator.outcome', result.outcome);
+      return result;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    emit(options.telemetry, {
+      type: 'coordinator_wait',
+      coordinator: 'redis',
+      outcome: turn.outcome,
+      seconds,
+    });
+    if (turn.known) return turn.known;
+    if (turn.outcome === 'timed_out') {
+      return unavailable(`another server's reissue did not finish within ${waitMs} ms`);
     }
+    return inSpan('coordinator.lock', { 'coordinator.kind': 'redis' }, () =>
+      hold(refreshToken, keys, owner, binding),
+    );
   }
 
   return {
@@ -188,7 +228,7 @@ export function createRedisCoordinator<U extends BaseUser>(
           return await coordinated(refreshToken, keys, owner, started + waitMs, binding);
         } catch (error) {
           if (!(error instanceof RedisUnreachableError)) throw error;
-          if (fallback) return callApi(refreshToken, fallback, binding);
+          if (fallback) return fallBack(refreshToken, fallback, binding);
           const left = started + outageWaitMs - Date.now();
           if (left <= 0 || !(await link.reachable(left))) {
             return unavailable(`Redis unreachable for ${outageWaitMs} ms`);

@@ -1,5 +1,6 @@
 import { RedisUnreachableError, type RedisCommands } from './commands';
 import type { RedisConnection } from './client';
+import { emit, type TelemetryHook } from '../../telemetry/events';
 
 /**
  * One process's use of its Redis connection, shared by every store that keeps cluster-wide
@@ -20,6 +21,8 @@ export interface RedisLinkOptions {
   /** How long a write waits for a replica's acknowledgement before going on without it. */
   replicaAckMs?: number;
   log?: (line: string) => void;
+  /** Told when Redis becomes unreachable (once per outage) and when it is back. */
+  telemetry?: TelemetryHook;
 }
 
 export interface RedisLink {
@@ -53,6 +56,7 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
     if (!down) {
       down = true;
       log(`[auth] Redis unreachable (${error.message}): ${duringOutage}`);
+      emit(options.telemetry, { type: 'redis_unreachable' });
     }
     return error;
   };
@@ -60,6 +64,7 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
     if (!down) return;
     down = false;
     log('[auth] Redis reachable again: reissues are coordinated across processes');
+    emit(options.telemetry, { type: 'redis_reachable' });
   };
 
   async function connected(): Promise<boolean> {
