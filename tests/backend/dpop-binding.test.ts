@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenResponse } from '@/backend/services';
 import { bearer, postJson, startServer, uniqueEmail, type TestServer } from './harness';
-import { boundTo, dpopAuth, newKey, proof, thumbprint, type KeyPair } from './dpop-support';
+import {
+  boundTo,
+  dpopAuth,
+  newKey,
+  proof,
+  thumbprint,
+  type KeyPair,
+  dpopClient,
+  expectRefused,
+} from './dpop-support';
 
 /**
  * RFC 9449 at the reference API's token endpoints: binding to the proof's key and to a second
@@ -18,34 +27,10 @@ afterAll(async () => {
   await server.close();
 });
 
-const me = (headers: Record<string, string>) => fetch(`${server.url}/users/me`, { headers });
-
-async function signUpWith(headers: Record<string, string>, extra: object = {}) {
-  return postJson(
-    `${server.url}/auth/signup`,
-    { email: uniqueEmail('dpop'), password: 'correct horse battery', penName: 'Bound', ...extra },
-    headers,
-  );
-}
-
-/** A user signed up with a proof of `key`: the access token is bound to it. */
-async function boundSession(): Promise<TokenResponse> {
-  const response = await signUpWith({
-    dpop: await proof(key, 'POST', `${server.url}/auth/signup`),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as TokenResponse;
-}
-
-async function expectRefused(response: Response, error: string, description?: RegExp) {
-  expect(response.status).toBe(401);
-  const challenge = response.headers.get('www-authenticate') ?? '';
-  expect(challenge).toMatch(new RegExp(`^DPoP error="${error}"`));
-  expect(challenge).toContain('algs="ES256 EdDSA PS256 RS256"');
-  const body = (await response.json()) as { error: string; message?: string };
-  expect(body.error).toBe(error);
-  if (description) expect(body.message).toMatch(description);
-}
+const { me, signUpWith, boundSession } = dpopClient(
+  () => server,
+  () => key,
+);
 
 describe('token endpoints bind the access token to the proof key (cnf.jkt)', () => {
   it('sign-up, login and reissue with a proof answer a token bound to its thumbprint', async () => {

@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair as joseKeyPair } from 'jose';
 import type { TokenResponse } from '@/backend/services';
-import { bearer, postJson, startServer, uniqueEmail, type TestServer } from './harness';
-import { craftedProof, dpopAuth, newKey, proof, type KeyPair } from './dpop-support';
+import { bearer, startServer, type TestServer } from './harness';
+import {
+  craftedProof,
+  dpopAuth,
+  newKey,
+  proof,
+  type KeyPair,
+  dpopClient,
+  expectRefused,
+} from './dpop-support';
 
 /**
  * RFC 9449 on the reference API, DPoP optional (the default): every check of a resource
@@ -19,34 +27,10 @@ afterAll(async () => {
   await server.close();
 });
 
-const me = (headers: Record<string, string>) => fetch(`${server.url}/users/me`, { headers });
-
-async function signUpWith(headers: Record<string, string>, extra: object = {}) {
-  return postJson(
-    `${server.url}/auth/signup`,
-    { email: uniqueEmail('dpop'), password: 'correct horse battery', penName: 'Bound', ...extra },
-    headers,
-  );
-}
-
-/** A user signed up with a proof of `key`: the access token is bound to it. */
-async function boundSession(): Promise<TokenResponse> {
-  const response = await signUpWith({
-    dpop: await proof(key, 'POST', `${server.url}/auth/signup`),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as TokenResponse;
-}
-
-async function expectRefused(response: Response, error: string, description?: RegExp) {
-  expect(response.status).toBe(401);
-  const challenge = response.headers.get('www-authenticate') ?? '';
-  expect(challenge).toMatch(new RegExp(`^DPoP error="${error}"`));
-  expect(challenge).toContain('algs="ES256 EdDSA PS256 RS256"');
-  const body = (await response.json()) as { error: string; message?: string };
-  expect(body.error).toBe(error);
-  if (description) expect(body.message).toMatch(description);
-}
+const { me, signUpWith, boundSession } = dpopClient(
+  () => server,
+  () => key,
+);
 
 describe('a resource request with a bound token', () => {
   it('succeeds with the DPoP scheme and a proof of the key, for this method and URL', async () => {

@@ -5,6 +5,9 @@
 import { createHash } from 'node:crypto';
 import { calculateThumbprint, generateKeyPair, generateProof, type KeyPair } from 'dpop';
 import { base64url, decodeJwt, exportJWK, SignJWT, type JWK } from 'jose';
+import { expect } from 'vitest';
+import type { TokenResponse } from '@/backend/services';
+import { postJson, uniqueEmail, type TestServer } from './harness';
 
 export type { KeyPair };
 
@@ -69,3 +72,37 @@ export const dpopAuth = (accessToken: string, dpop: string) => ({
   authorization: `DPoP ${accessToken}`,
   dpop,
 });
+
+/** The calls both DPoP test files make against one server, with proofs of `key`. */
+export function dpopClient(server: () => TestServer, key: () => KeyPair) {
+  const me = (headers: Record<string, string>) => fetch(`${server().url}/users/me`, { headers });
+
+  const signUpWith = (headers: Record<string, string>, extra: object = {}) =>
+    postJson(
+      `${server().url}/auth/signup`,
+      { email: uniqueEmail('dpop'), password: 'correct horse battery', penName: 'Bound', ...extra },
+      headers,
+    );
+
+  /** A user signed up with a proof of `key`: the access token is bound to it. */
+  async function boundSession(): Promise<TokenResponse> {
+    const response = await signUpWith({
+      dpop: await proof(key(), 'POST', `${server().url}/auth/signup`),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as TokenResponse;
+  }
+
+  return { me, signUpWith, boundSession };
+}
+
+/** A 401 with RFC 9449's challenge and the error in the body. */
+export async function expectRefused(response: Response, error: string, description?: RegExp) {
+  expect(response.status).toBe(401);
+  const challenge = response.headers.get('www-authenticate') ?? '';
+  expect(challenge).toMatch(new RegExp(`^DPoP error="${error}"`));
+  expect(challenge).toContain('algs="ES256 EdDSA PS256 RS256"');
+  const body = (await response.json()) as { error: string; message?: string };
+  expect(body.error).toBe(error);
+  if (description) expect(body.message).toMatch(description);
+}
