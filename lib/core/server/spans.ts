@@ -3,7 +3,7 @@
  * which costs next to nothing until the app registers an SDK (instrumentation.ts). Attributes
  * are low-cardinality and never carry a token, a user or a URL.
  */
-import { SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { TRACER_NAME } from '../telemetry/otel-tracer';
 
 /** Runs `work` inside a span named `name`; the span ends when it settles. */
@@ -11,8 +11,9 @@ export function inSpan<T>(
   name: string,
   attributes: Attributes,
   work: (span: Span) => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
 ): Promise<T> {
-  return trace.getTracer(TRACER_NAME).startActiveSpan(name, { attributes }, async (span) => {
+  return trace.getTracer(TRACER_NAME).startActiveSpan(name, { attributes, kind }, async (span) => {
     try {
       return await work(span);
     } catch (error) {

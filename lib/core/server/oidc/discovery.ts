@@ -7,6 +7,7 @@
  */
 import type * as OpenIdClient from 'openid-client';
 import { forwardingFetch } from './dpop-handle';
+import { tracedFetch } from './traced-fetch';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
 
@@ -56,8 +57,9 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     });
     // Every later call (token, revocation, userinfo) gets the same bound.
     config.timeout = options.timeoutMs / 1000;
-    // A browser's DPoP proof, forwarded on the refresh_token grant (dpop-handle.ts).
-    config[client.customFetch] = forwardingFetch() as OpenIdClient.CustomFetch;
+    // A browser's DPoP proof, forwarded on the refresh_token grant (dpop-handle.ts); each call
+    // a client span whose traceparent the provider receives (traced-fetch.ts).
+    config[client.customFetch] = forwardingFetch(tracedFetch()) as OpenIdClient.CustomFetch;
     return config;
   }
 
