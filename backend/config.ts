@@ -7,6 +7,19 @@ import { z } from 'zod';
  */
 const DAY_SECONDS = 24 * 60 * 60;
 
+/** A comma-separated list of URLs (blanks ignored), each validated. */
+const originList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    )
+    .pipe(z.array(z.url()));
+
 const flag = z
   .enum(['0', '1', 'true', 'false'])
   .default('0')
@@ -51,16 +64,7 @@ const schema = z.object({
    * this window can recover, and the client's fast retries plus one timeout fit in 30 s.
    */
   REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
-  CORS_ORIGINS: z
-    .string()
-    .default('http://localhost:3000,http://127.0.0.1:3000')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin.length > 0),
-    )
-    .pipe(z.array(z.url())),
+  CORS_ORIGINS: originList('http://localhost:3000,http://127.0.0.1:3000'),
   JWT_ISSUER: z.string().min(1).default('token-reissue-api'),
   JWT_AUDIENCE: z.string().min(1).default('token-reissue-app'),
   /** Login attempts per minute from one address for one email. */
@@ -105,16 +109,7 @@ const schema = z.object({
    * Origins clients sign in a proof's `htu` besides this server's own listening address: its
    * public URL behind a reverse proxy, a proxy in front of it. Never taken from the Host header.
    */
-  DPOP_ORIGINS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin.length > 0),
-    )
-    .pipe(z.array(z.url())),
+  DPOP_ORIGINS: originList(''),
   /** How far a proof's `iat` may be from this server's clock without a nonce, in seconds. */
   DPOP_IAT_WINDOW_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
   /** How long a DPoP nonce this server issued stays good, in seconds. */

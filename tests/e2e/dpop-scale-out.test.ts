@@ -8,13 +8,12 @@ import { boundTo, dpopAuth, proof } from '../backend/dpop-support';
 import {
   CookieJar,
   decodeSession,
-  DEMO,
   launchChromium,
   reissueOutcomes,
   signInWithPassword,
   sleepUntil,
 } from './harness';
-import { navigate } from './scale-out-suite';
+import { navigate, signedInDebugTabs } from './scale-out-suite';
 import { eventually } from './waits';
 
 /**
@@ -107,19 +106,8 @@ test('5 tabs firing 20 clientAuth requests each after revocation, across 3 proce
   const { origin, api } = stack;
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext();
-    const tabs: Page[] = [];
-    for (let i = 0; i < 5; i++) tabs.push(await context.newPage());
-    const [first] = tabs as [Page, ...Page[]];
-    await first.goto(`${origin.url}/signin`);
-    await first.getByLabel('Email').fill(DEMO.email);
-    await first.getByLabel('Password').fill(DEMO.password);
-    await first.getByRole('button', { name: 'Sign in' }).click();
-    await first.waitForURL(`${origin.url}/`, { timeout: 60_000 });
-    for (const tab of tabs) {
-      await tab.goto(`${origin.url}/debug`, { timeout: 60_000 });
-      await tab.getByTestId('session-alerts').waitFor({ state: 'attached', timeout: 60_000 });
-    }
+    const tabs = await signedInDebugTabs(browser, origin.url, 5);
+    const [first] = tabs;
     // The first requests get the browser its own bound token (one rotation, shared by the tabs).
     const fire = (tab: Page) =>
       tab.getByRole('button', { name: 'Fire 20 parallel requests' }).click();
@@ -153,7 +141,7 @@ test('5 tabs firing 20 clientAuth requests each after revocation, across 3 proce
     expect(results).toEqual(Array(5).fill('Burst 2: 20 succeeded, 0 failed.'));
     expect(after.rotated - afterBinding.rotated).toBe(1);
     expect(after.reuse_detected - start.reuse_detected).toBe(0);
-    await context.close();
+    await first.context().close();
   } finally {
     await browser.close();
   }

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import type { ScaleOutStack } from '../support/scale-out';
 import {
@@ -29,6 +29,28 @@ export const SCALE_OUT_ENV = {
 };
 
 type Stack = ScaleOutStack<{ dump: () => Promise<Record<string, string>> }>;
+
+/** `count` tabs of one browser context, signed in as the demo user, each on the live panel. */
+export async function signedInDebugTabs(
+  browser: Browser,
+  originUrl: string,
+  count: number,
+): Promise<[Page, ...Page[]]> {
+  const context = await browser.newContext();
+  const tabs: Page[] = [];
+  for (let i = 0; i < count; i++) tabs.push(await context.newPage());
+  const [first] = tabs as [Page, ...Page[]];
+  await first.goto(`${originUrl}/signin`);
+  await first.getByLabel('Email').fill(DEMO.email);
+  await first.getByLabel('Password').fill(DEMO.password);
+  await first.getByRole('button', { name: 'Sign in' }).click();
+  await first.waitForURL(`${originUrl}/`, { timeout: 60_000 });
+  for (const tab of tabs) {
+    await tab.goto(`${originUrl}/debug`, { timeout: 60_000 });
+    await tab.getByTestId('session-alerts').waitFor({ state: 'attached', timeout: 60_000 });
+  }
+  return tabs as [Page, ...Page[]];
+}
 
 /** A page navigation as a browser without JavaScript makes it: the session cookie, no redirects followed. */
 export function navigate(stack: Stack, jar: CookieJar, path = '/'): Promise<Response> {
@@ -136,19 +158,8 @@ export function scaleOutSuite(stack: () => Stack, apps: number) {
     const { origin, api } = stack();
     const browser = await launchChromium();
     try {
-      const context = await browser.newContext();
-      const tabs: Page[] = [];
-      for (let i = 0; i < 5; i++) tabs.push(await context.newPage());
-      const [first] = tabs as [Page, ...Page[]];
-      await first.goto(`${origin.url}/signin`);
-      await first.getByLabel('Email').fill(DEMO.email);
-      await first.getByLabel('Password').fill(DEMO.password);
-      await first.getByRole('button', { name: 'Sign in' }).click();
-      await first.waitForURL(`${origin.url}/`, { timeout: 60_000 });
-      for (const tab of tabs) {
-        await tab.goto(`${origin.url}/debug`, { timeout: 60_000 });
-        await tab.getByTestId('session-alerts').waitFor({ state: 'attached', timeout: 60_000 });
-      }
+      const tabs = await signedInDebugTabs(browser, origin.url, 5);
+      const [first] = tabs;
 
       const before = await reissueOutcomes(api.url);
       await first.getByRole('button', { name: 'Expire my access token now' }).click();
@@ -172,7 +183,7 @@ export function scaleOutSuite(stack: () => Stack, apps: number) {
       expect(results).toEqual(Array(5).fill('Burst 1: 20 succeeded, 0 failed.'));
       expect(after.rotated - before.rotated).toBe(1);
       expect(after.reuse_detected - before.reuse_detected).toBe(0);
-      await context.close();
+      await first.context().close();
     } finally {
       await browser.close();
     }
